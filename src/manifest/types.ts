@@ -1,0 +1,165 @@
+/**
+ * Types of loaded, validated manifests. Loading (src/manifest/load-manifests.ts) turns YAML
+ * documents into these; everything downstream (expand, plan, apply) works only on these types,
+ * never on raw YAML. Sizes are already converted to bytes and durations to milliseconds.
+ */
+
+export type Kind = 'Backend' | 'Infrastructure' | 'Slice' | 'VesselSet';
+export type BackendType = 'im' | 'xenapi' | 'planetlab' | 'seattle' | 'fedd';
+export type DeletionPolicy = 'Delete' | 'Orphan';
+
+/** SourceLocation points at the YAML node a value came from, for diagnostics. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface Metadata {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** CredentialRef is how a credential is named; its value is read only when a backend connects. */
+export type CredentialRef = { fromEnv: string } | { fromFile: string };
+
+export interface BackendLimits {
+  /** concurrency caps the backend calls in flight (default 8). */
+  concurrency: number;
+  /** callsPerSecond caps the call rate; 0 means unlimited. */
+  callsPerSecond: number;
+}
+
+export interface BackendTimeouts {
+  /** callMs bounds one API call (default 60s). */
+  callMs: number;
+  /** connectMs bounds establishing a connection (default 10s). */
+  connectMs: number;
+}
+
+export interface BackendSpec {
+  type: BackendType;
+  /** url is `embedded` (the built-in simulator, state under .converge/) or an http(s) URL. */
+  url: string;
+  /** credentials resolved relative to the manifest file (fromFile) or the environment. */
+  credentials?: CredentialRef;
+  tls: { caFile?: string; insecureSkipVerify: boolean };
+  limits: BackendLimits;
+  timeouts: BackendTimeouts;
+  /** prune lets reconcile delete objects of this backend whose manifest disappeared. */
+  prune: boolean;
+  /** options are backend-specific settings, passed to the driver unchanged. */
+  options: Record<string, unknown>;
+}
+
+export interface NetworkSpec {
+  name: string;
+  outbound: boolean;
+  /** outports like "22/tcp" or "8000:8010/tcp", only meaningful for outbound networks. */
+  outports: string[];
+}
+
+export interface DiskSpec {
+  sizeBytes: number;
+  mountPath?: string;
+  fstype?: string;
+}
+
+export interface InterfaceSpec {
+  network: string;
+  dnsName?: string;
+}
+
+export interface SystemSpec {
+  name: string;
+  cpu: { count: number; arch?: 'x86_64' | 'i386' };
+  memoryBytes: number;
+  image: string;
+  disks: DiskSpec[];
+  interfaces: InterfaceSpec[];
+  /** configure is an Ansible task list (YAML text) run by IM's contextualization. */
+  configure?: string;
+  /** testbed places the system on a DETER testbed (fedd only). */
+  testbed?: string;
+}
+
+export interface InfrastructureSpec {
+  backend: string;
+  networks: NetworkSpec[];
+  systems: SystemSpec[];
+  deploy: Record<string, number>;
+  power: 'running' | 'stopped';
+  deletionPolicy: DeletionPolicy;
+  /** updatePolicy: restart allows changes that need a halted VM (xenapi). */
+  updatePolicy: 'inPlace' | 'restart';
+}
+
+export interface ResourceBase<K extends Kind, S> {
+  apiVersion: 'converge/v1';
+  kind: K;
+  metadata: Metadata;
+  spec: S;
+  /** source locates the document; `locate` finds a field inside it for later diagnostics. */
+  source: SourceLocation;
+}
+
+export type BackendResource = ResourceBase<'Backend', BackendSpec>;
+export type InfrastructureResource = ResourceBase<'Infrastructure', InfrastructureSpec>;
+/** Slice and VesselSet specs are kept as validated JSON until their backends land. */
+export type SliceResource = ResourceBase<'Slice', Record<string, unknown> & { backend: string }>;
+export type VesselSetResource = ResourceBase<'VesselSet', Record<string, unknown> & { backend: string }>;
+
+export type Resource = BackendResource | InfrastructureResource | SliceResource | VesselSetResource;
+export type WorkloadResource = Exclude<Resource, BackendResource>;
+
+/** Severity of a diagnostic; only errors make a manifest set invalid. */
+export type Severity = 'error' | 'warning';
+
+/**
+ * DiagnosticCode is the closed set of manifest problems. Stable: tools and tests match on them.
+ */
+export type DiagnosticCode =
+  | 'YAML_SYNTAX'
+  | 'SCHEMA'
+  | 'UNKNOWN_KIND'
+  | 'UNSUPPORTED_API_VERSION'
+  | 'DUPLICATE_NAME'
+  | 'MISSING_BACKEND'
+  | 'BACKEND_KIND_MISMATCH'
+  | 'UNKNOWN_NETWORK'
+  | 'UNKNOWN_SYSTEM'
+  | 'DUPLICATE_MEMBER'
+  | 'BAD_UNIT'
+  | 'BAD_DURATION'
+  | 'INLINE_SECRET'
+  | 'CREDENTIAL_UNREADABLE'
+  | 'EMPTY_DIRECTORY'
+  | 'READ_ERROR';
+
+export interface Diagnostic {
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** ManifestSet is the result of loading a directory: resources plus every problem found. */
+export interface ManifestSet {
+  dir: string;
+  files: string[];
+  resources: Resource[];
+  diagnostics: Diagnostic[];
+  /** digest is a sha256 over the normalised resources, recorded in plans to detect staleness. */
+  digest: string;
+}
+
+/** BACKEND_KINDS says which manifest kinds each backend type serves (DESIGN §1). */
+export const BACKEND_KINDS: Record<BackendType, readonly Kind[]> = {
+  im: ['Infrastructure'],
+  xenapi: ['Infrastructure'],
+  planetlab: ['Slice'],
+  seattle: ['VesselSet'],
+  fedd: ['Infrastructure'],
+};

@@ -1,0 +1,221 @@
+/**
+ * startXmlRpcServer serves XML-RPC on 127.0.0.1 for the simulators, on Node's http module with the
+ * `xmlrpc` package's codec. It exists because the package's own Server leaves malformed requests
+ * unanswered and answers unknown methods with a bare 404; real servers answer those with a fault.
+ *
+ * Contract:
+ * - POST on one of `paths` (default `/` and `/RPC2`) is a call; another path gets 404 with
+ *   `notFoundBody`, any other verb 501 (as Python's SimpleXMLRPCServer does).
+ * - A method `dispatch` does not know gets `unknownMethodFault(method)` (default: code 1,
+ *   `<class 'Exception'>:method "X" is not supported`, IM's wording).
+ * - A handler throwing XmlRpcFault answers with that fault; anything else thrown answers with
+ *   fault code 1 and the error's message, and is counted as `error` in the call log.
+ * - With `knobs`, every API call is delayed, fault-injected and logged, and `converge.sim.*`
+ *   control methods are served.
+ * - Responses over `gzipThreshold` bytes are gzipped when the client accepts gzip.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeCall, encodeFault, encodeResponse } from './codec.js';
+import { XmlRpcFault } from './fault.js';
+import type { XmlRpcValue } from './value.js';
+import type { SimKnobs } from './sim/knobs.js';
+import { CONTROL_PREFIX, controlHandlers } from './sim/control.js';
+import type { CallOutcome } from './sim/call-log.js';
+import type { FaultRule } from './sim/fault-rules.js';
+
+export interface CallContext {
+  method: string;
+  headers: IncomingHttpHeaders;
+  /** signal aborts when the client goes away before the answer. */
+  signal: AbortSignal;
+}
+
+export type MethodHandler = (params: XmlRpcValue[], call: CallContext) => XmlRpcValue | Promise<XmlRpcValue>;
+
+export interface XmlRpcServerOptions {
+  host?: string;
+  port?: number;
+  paths?: string[];
+  dispatch: (method: string) => MethodHandler | undefined;
+  unknownMethodFault?: (method: string) => XmlRpcFault;
+  /** encodeValue overrides the response encoding (XenAPI prints compact XML of its own). */
+  encodeValue?: (value: XmlRpcValue) => string;
+  knobs?: SimKnobs;
+  gzipThreshold?: number | false;
+  notFoundBody?: string;
+  serverHeader?: string;
+}
+
+export interface RunningXmlRpcServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const defaultUnknown = (method: string): XmlRpcFault =>
+  new XmlRpcFault(1, `<class 'Exception'>:method "${method}" is not supported`);
+
+export async function startXmlRpcServer(options: XmlRpcServerOptions): Promise<RunningXmlRpcServer> {
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    void handleRequest(options, req, res);
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+async function handleRequest(options: XmlRpcServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (options.serverHeader) res.setHeader('Server', options.serverHeader);
+  const paths = options.paths ?? ['/', '/RPC2'];
+  if (req.method !== 'POST') return sendPlain(res, 501, 'Unsupported method');
+  if (!paths.includes(new URL(req.url ?? '/', 'http://x').pathname)) return sendPlain(res, 404, options.notFoundBody ?? 'No such page');
+
+  const body = await readBody(req);
+  let call: { method: string; params: XmlRpcValue[] };
+  try {
+    call = await decodeCall(body);
+  } catch (error) {
+    return sendXml(options, req, res, encodeFault(1, `<class 'xml.parsers.expat.ExpatError'>:${(error as Error).message}`));
+  }
+  const abort = new AbortController();
+  res.on('close', () => abort.abort());
+  const context: CallContext = { method: call.method, headers: req.headers, signal: abort.signal };
+
+  if (options.knobs && call.method.startsWith(CONTROL_PREFIX)) {
+    return answerControl(options, options.knobs, call, req, res);
+  }
+  await answerCall(options, call, context, req, res);
+}
+
+async function answerCall(
+  options: XmlRpcServerOptions,
+  call: { method: string; params: XmlRpcValue[] },
+  context: CallContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const knobs = options.knobs;
+  const started = Date.now();
+  const log = (outcome: CallOutcome): void =>
+    knobs?.log.record({ at: knobs.clock.now(), method: call.method, params: call.params, outcome, durationMs: Date.now() - started });
+
+  const latency = knobs?.latencyFor(call.method) ?? 0;
+  if (latency > 0) await sleep(latency).catch(() => undefined);
+  const rule = knobs?.faults.pick(call.method);
+  if (rule && (await applyInjectedFault(options, rule, req, res))) return log(`injected:${rule.mode}`);
+
+  const handler = options.dispatch(call.method);
+  if (!handler) {
+    const fault = (options.unknownMethodFault ?? defaultUnknown)(call.method);
+    log('fault');
+    return sendXml(options, req, res, encodeFault(fault.faultCode, fault.faultString));
+  }
+  let xml: string;
+  let outcome: CallOutcome = 'ok';
+  try {
+    const value = await handler(call.params, context);
+    xml = (options.encodeValue ?? encodeResponse)(value);
+  } catch (error) {
+    outcome = error instanceof XmlRpcFault ? 'fault' : 'error';
+    const fault = error instanceof XmlRpcFault ? error : new XmlRpcFault(1, String((error as Error).message ?? error));
+    xml = encodeFault(fault.faultCode, fault.faultString);
+  }
+  if (rule?.mode === 'lose-reply') {
+    log('injected:lose-reply');
+    req.socket.destroy();
+    return;
+  }
+  log(outcome);
+  sendXml(options, req, res, xml);
+}
+
+/** applyInjectedFault answers for the rule and returns true, or returns false to run the method. */
+async function applyInjectedFault(options: XmlRpcServerOptions, rule: FaultRule, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  switch (rule.mode) {
+    case 'fault':
+      sendXml(options, req, res, encodeFault(rule.faultCode ?? 1, rule.faultString ?? 'injected fault'));
+      return true;
+    case 'result':
+      sendXml(options, req, res, (options.encodeValue ?? encodeResponse)(rule.result ?? null));
+      return true;
+    case 'drop':
+      req.socket.destroy();
+      return true;
+    case 'http-error':
+      sendPlain(res, rule.httpStatus ?? 503, 'Service Unavailable (injected)');
+      return true;
+    case 'delay':
+      await sleep(rule.delayMs ?? 1000).catch(() => undefined);
+      return false;
+    case 'lose-reply':
+      return false;
+  }
+}
+
+function answerControl(
+  options: XmlRpcServerOptions,
+  knobs: SimKnobs,
+  call: { method: string; params: XmlRpcValue[] },
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const handler = controlHandlers(knobs)[call.method] ?? options.dispatch(call.method);
+  if (!handler) {
+    sendXml(options, req, res, encodeFault(1, `unknown control method ${call.method}`));
+    return;
+  }
+  Promise.resolve()
+    .then(() => handler(call.params, { method: call.method, headers: req.headers, signal: new AbortController().signal }))
+    .then(
+      (value) => sendXml(options, req, res, encodeResponse(value)),
+      (error: Error) => sendXml(options, req, res, encodeFault(1, error.message)),
+    );
+}
+
+function sendXml(options: XmlRpcServerOptions, req: IncomingMessage, res: ServerResponse, xml: string): void {
+  if (res.destroyed) return;
+  let payload: Buffer = Buffer.from(xml, 'utf8');
+  const threshold = options.gzipThreshold === undefined ? 1400 : options.gzipThreshold;
+  const headers: Record<string, string | number> = { 'Content-Type': 'text/xml' };
+  if (threshold !== false && payload.length > threshold && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    payload = gzipSync(payload);
+    headers['Content-Encoding'] = 'gzip';
+  }
+  headers['Content-Length'] = payload.length;
+  res.writeHead(200, headers);
+  res.end(payload);
+}
+
+function sendPlain(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
