@@ -8,6 +8,5 @@ export default defineConfig({
     // Tests start real servers on 127.0.0.1 and spawn the CLI; two cores, so keep forks modest.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -1,0 +1,122 @@
+/**
+ * State types (DESIGN §5). State is what converge remembers between runs: which backend ids
+ * realize which object keys, the fingerprint of the spec last applied to each, and the journal of
+ * mutating calls. It never holds a secret: only ids, fingerprints, method names and targets.
+ */
+
+/** ObjectRecord is what state remembers about one object key (e.g. `Infrastructure/web`). */
+export interface ObjectRecord {
+  key: string;
+  kind: string;
+  backend: string;
+  /** ids are the backend's identifiers for the object (e.g. `{ infId: "…" }`). */
+  ids: Record<string, string>;
+  /** fingerprint is a sha256 of the desired spec last applied successfully. */
+  fingerprint?: string;
+  deletionPolicy: 'Delete' | 'Orphan';
+  /** protected objects are never deleted or replaced by converge (exit 6 instead). */
+  protected?: boolean;
+  createdAt: string;
+  updatedAt: string;
+  /** extra holds backend-specific, non-secret facts (e.g. Seattle vessel handles). */
+  extra?: Record<string, unknown>;
+}
+
+/** StateSnapshot is the whole state document as stored (`.converge/state.json`). */
+export interface StateSnapshot {
+  formatVersion: 1;
+  /** lineage is fixed when the state is first created; serial grows by one on every write. */
+  lineage: string;
+  serial: number;
+  /** owner is the identity written into backend ownership markers (defaults to the lineage). */
+  owner: string;
+  objects: Record<string, ObjectRecord>;
+  /** lastApplied records the manifests revision and time of the last successful reconcile. */
+  lastApplied?: { revision?: string; manifestsDigest: string; at: string };
+}
+
+/** StateReader reads the current snapshot, creating an empty one (new lineage) if none exists. */
+export interface StateReader {
+  read(): Promise<StateSnapshot>;
+}
+
+/**
+ * StateWriter writes a snapshot if the stored serial is still `expectedSerial`; otherwise it throws
+ * ConvergeError CONFLICT (code STATE_SERIAL_CONFLICT). On success it returns the snapshot as stored
+ * (serial = expectedSerial + 1). Writes are atomic: temp file, fsync, rename.
+ */
+export interface StateWriter {
+  write(snapshot: StateSnapshot, expectedSerial: number): Promise<StateSnapshot>;
+}
+
+/** LockHolder identifies who holds a state lock, for the message a blocked run prints. */
+export interface LockHolder {
+  id: string;
+  pid: number;
+  host: string;
+  user: string;
+  command: string;
+  acquiredAt: string;
+  heartbeatAt: string;
+  expiresAt: string;
+}
+
+/** LockHandle is a held lock; release is idempotent. */
+export interface LockHandle {
+  holder: LockHolder;
+  release(): Promise<void>;
+}
+
+/**
+ * StateLocker takes the single writer lock of a state. acquire waits up to `timeoutMs` (0 = try
+ * once) and then throws ConvergeError CONFLICT code STATE_LOCKED with the holder in details.
+ * A holder whose heartbeat is older than its expiry, or whose pid is dead on this host, is stale
+ * and the lock is taken over (the takeover is reported through `onStaleTakeover`).
+ */
+export interface StateLocker {
+  acquire(options: { timeoutMs: number; command: string; onStaleTakeover?: (stale: LockHolder) => void }): Promise<LockHandle>;
+  /** inspect returns the current holder, if any, without taking the lock. */
+  inspect(): Promise<LockHolder | undefined>;
+}
+
+export type IntentStatus = 'open' | 'done' | 'failed' | 'unknown';
+
+/**
+ * Intent is one journal entry: written and flushed before a mutating backend call, resolved after.
+ * `outcome` records what was learned (e.g. the id CreateInfrastructure returned) so that a crash
+ * between the reply and the next state write loses nothing.
+ */
+export interface Intent {
+  id: string;
+  key: string;
+  backend: string;
+  /** method is the API method (e.g. `CreateInfrastructure`); target a short, secret-free summary. */
+  method: string;
+  target: string;
+  status: IntentStatus;
+  startedAt: string;
+  endedAt?: string;
+  outcome?: Record<string, unknown>;
+  error?: { kind: string; code: string; message: string };
+}
+
+/**
+ * Journal is the write-ahead record of mutating calls. `begin` returns only after the intent is
+ * durable (fsync). `resolve` records the end. `open()` lists intents not yet resolved, which the
+ * next run settles by observation before planning; `settle` marks them resolved with what
+ * observation found. `compact` drops resolved entries.
+ */
+export interface Journal {
+  begin(intent: Omit<Intent, 'id' | 'status' | 'startedAt'>): Promise<Intent>;
+  resolve(id: string, result: { status: Exclude<IntentStatus, 'open'>; outcome?: Record<string, unknown>; error?: Intent['error'] }): Promise<void>;
+  open(): Promise<Intent[]>;
+  settle(id: string, note: string, outcome?: Record<string, unknown>): Promise<void>;
+  compact(): Promise<void>;
+}
+
+/** StateStore composes the small interfaces (Terraform's statemgr style). */
+export interface StateStore extends StateReader, StateWriter, StateLocker {
+  readonly journal: Journal;
+  /** describe names the store for messages, e.g. `file .converge/state.json`. */
+  readonly description: string;
+}
