@@ -18,6 +18,8 @@ export interface ObjectRecord {
   protected?: boolean;
   createdAt: string;
   updatedAt: string;
+  /** orphaned objects were let go (deletionPolicy Orphan) and are never touched again. */
+  orphaned?: boolean;
   /** extra holds backend-specific, non-secret facts (e.g. Seattle vessel handles). */
   extra?: Record<string, unknown>;
 }

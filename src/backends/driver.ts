@@ -1,0 +1,94 @@
+/**
+ * The backend contract (DESIGN §4): what a driver offers the engine. Kept small on purpose, in
+ * the crossplane managed-reconciler style: observe reports facts, the engine decides; create,
+ * update and delete are idempotent and return small result records so fields can be added later.
+ */
+import type { BackendType, DeletionPolicy, Kind, WorkloadResource } from '../manifest/types.js';
+import type { JsonObject } from '../util/json.js';
+import type { FieldChange } from '../plan/types.js';
+
+/** DesiredObject is one backend object a resource expands into, with a stable key. */
+export interface DesiredObject {
+  key: string;
+  /** resource is the manifest resource it came from, e.g. `Infrastructure/web`. */
+  resource: string;
+  kind: Kind;
+  backend: string;
+  /** spec is the normalised desired state: the same shape observe reports, so it can be diffed. */
+  spec: JsonObject;
+  deletionPolicy: DeletionPolicy;
+  dependsOn: string[];
+}
+
+/**
+ * ObjectPhase: `ready` is converged; `progressing` will get there without further calls
+ * (e.g. IM `running` → `configured`); `degraded` and `failed` will not, and carry a message.
+ */
+export type ObjectPhase = 'ready' | 'progressing' | 'degraded' | 'failed';
+
+export interface ObjectStatus {
+  phase: ObjectPhase;
+  message?: string;
+}
+
+/** ObservedObject is one object found live and owned by us (its marker names our owner). */
+export interface ObservedObject {
+  key: string;
+  kind: Kind;
+  backend: string;
+  ids: Record<string, string>;
+  spec: JsonObject;
+  status: ObjectStatus;
+  /** detail holds driver-private facts needed to act (e.g. VM ids); never diffed or hashed. */
+  detail?: unknown;
+}
+
+/** PlanHooks tell the planner how to diff a backend's objects. */
+export interface PlanHooks {
+  /** immutable lists spec paths (dot-separated, `*` matches one segment, a prefix matches below it)
+   * whose change cannot be applied in place and forces replacement. */
+  immutable: string[];
+  /** ignored lists computed paths that are never diffed. */
+  ignored: string[];
+}
+
+/**
+ * ApplyContext is what the engine lends a driver for one action.
+ * `mutate` MUST wrap every mutating API call: it records a journal intent (flushed) first, runs the
+ * call, and resolves the intent with the outcome; a crash in between is settled next run.
+ */
+export interface ApplyContext {
+  signal: AbortSignal;
+  owner: string;
+  mutate<T>(method: string, target: string, call: () => Promise<T>, outcome?: (result: T) => Record<string, unknown>): Promise<T>;
+  progress(message: string): void;
+}
+
+export interface ApplyResult {
+  ids?: Record<string, string>;
+  message?: string;
+}
+
+export interface ObserveContext {
+  signal: AbortSignal;
+  owner: string;
+}
+
+/** Driver serves the kinds of one Backend resource. */
+export interface Driver {
+  readonly name: string;
+  readonly type: BackendType;
+  readonly hooks: PlanHooks;
+  /** expand turns a resource into its desired objects. Pure. */
+  expand(resource: WorkloadResource): DesiredObject[];
+  /** observe returns every object this owner has on the backend, in batched calls. */
+  observe(ctx: ObserveContext): Promise<ObservedObject[]>;
+  /** create makes the object; if it already exists under our marker it adopts it. */
+  create(desired: DesiredObject, ctx: ApplyContext): Promise<ApplyResult>;
+  /** update applies `changes` (desired vs observed) in place. */
+  update(desired: DesiredObject, observed: ObservedObject, changes: FieldChange[], ctx: ApplyContext): Promise<ApplyResult>;
+  /** delete removes the object; deleting what is already gone succeeds. */
+  delete(observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult>;
+  /** close logs out sessions and stops streams. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,110 @@
+/**
+ * ImApi is the typed edge of the IM XML-RPC API: it adds the auth array to every call, unwraps
+ * IM's `[ok, value]` envelope, checks result types, and retries *reads* on transient failures.
+ * Mutating methods are never retried here (their outcome may be unknown); the converge loop
+ * re-observes instead.
+ */
+import { ConvergeError } from '../../errors/converge-error.js';
+import { retryTransient } from '../../engine/backoff.js';
+import type { XmlRpcClient } from '../../xmlrpc/client.js';
+import { isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../xmlrpc/value.js';
+import { imError } from './im-errors.js';
+
+export interface ImInfrastructureState {
+  state: string;
+  vmStates: Record<string, string>;
+}
+
+export class ImApi {
+  readonly #client: XmlRpcClient;
+  readonly #auth: () => XmlRpcStruct[];
+  readonly #onRetry: (method: string, code: string, attempt: number, delayMs: number) => void;
+
+  constructor(client: XmlRpcClient, auth: () => XmlRpcStruct[], onRetry: (method: string, code: string, attempt: number, delayMs: number) => void) {
+    this.#client = client;
+    this.#auth = auth;
+    this.#onRetry = onRetry;
+  }
+
+  async list(filter: string, signal: AbortSignal): Promise<string[]> {
+    return strings('GetInfrastructureList', await this.#read('GetInfrastructureList', [this.#auth(), filter], signal));
+  }
+
+  async state(inf: string, signal: AbortSignal): Promise<ImInfrastructureState> {
+    const value = await this.#read('GetInfrastructureState', [inf, this.#auth()], signal);
+    if (!isStruct(value) || typeof value.state !== 'string' || !isStruct(value.vm_states)) throw badType('GetInfrastructureState');
+    const vmStates: Record<string, string> = {};
+    for (const [vm, state] of Object.entries(value.vm_states)) vmStates[vm] = String(state);
+    return { state: value.state, vmStates };
+  }
+
+  async radl(inf: string, signal: AbortSignal): Promise<string> {
+    return text('GetInfrastructureRADL', await this.#read('GetInfrastructureRADL', [inf, this.#auth()], signal));
+  }
+
+  async vmInfo(inf: string, vm: string, signal: AbortSignal): Promise<string> {
+    return text('GetVMInfo', await this.#read('GetVMInfo', [inf, vm, this.#auth()], signal));
+  }
+
+  async contMsg(inf: string, signal: AbortSignal): Promise<string> {
+    return text('GetInfrastructureContMsg', await this.#read('GetInfrastructureContMsg', [inf, this.#auth()], signal));
+  }
+
+  async create(radl: string, signal: AbortSignal): Promise<string> {
+    return text('CreateInfrastructure', await this.#call('CreateInfrastructure', [radl, this.#auth()], signal));
+  }
+
+  async addResource(inf: string, radl: string, signal: AbortSignal): Promise<number[]> {
+    const value = await this.#call('AddResource', [inf, radl, this.#auth()], signal);
+    if (!Array.isArray(value)) throw badType('AddResource');
+    return value.map(Number);
+  }
+
+  async removeResource(inf: string, vmIds: number[], signal: AbortSignal): Promise<number> {
+    return Number(await this.#call('RemoveResource', [inf, vmIds.join(','), this.#auth()], signal));
+  }
+
+  async alterVm(inf: string, vm: string, radl: string, signal: AbortSignal): Promise<void> {
+    await this.#call('AlterVM', [inf, vm, radl, this.#auth()], signal);
+  }
+
+  async reconfigure(inf: string, radl: string, signal: AbortSignal): Promise<void> {
+    await this.#call('Reconfigure', [inf, radl, this.#auth()], signal);
+  }
+
+  async power(inf: string, action: 'StartInfrastructure' | 'StopInfrastructure', signal: AbortSignal): Promise<void> {
+    await this.#call(action, [inf, this.#auth()], signal);
+  }
+
+  async destroy(inf: string, signal: AbortSignal): Promise<void> {
+    await this.#call('DestroyInfrastructure', [inf, this.#auth()], signal);
+  }
+
+  #read(method: string, params: XmlRpcValue[], signal: AbortSignal): Promise<XmlRpcValue> {
+    return retryTransient(() => this.#call(method, params, signal), {
+      signal,
+      onRetry: (error, attempt, delayMs) => this.#onRetry(method, error.code, attempt, delayMs),
+    });
+  }
+
+  async #call(method: string, params: XmlRpcValue[], signal: AbortSignal): Promise<XmlRpcValue> {
+    const reply = await this.#client.call(method, params, { signal });
+    if (!Array.isArray(reply) || reply.length !== 2 || typeof reply[0] !== 'boolean') throw badType(method);
+    if (!reply[0]) throw imError(method, String(reply[1]));
+    return reply[1] as XmlRpcValue;
+  }
+}
+
+function badType(method: string): ConvergeError {
+  return new ConvergeError('TERMINAL', 'IM_BAD_REPLY', `${method}: the reply does not have IM's [ok, value] shape`, { method });
+}
+
+function text(method: string, value: XmlRpcValue): string {
+  if (typeof value !== 'string') throw badType(method);
+  return value;
+}
+
+function strings(method: string, value: XmlRpcValue): string[] {
+  if (!Array.isArray(value)) throw badType(method);
+  return value.map(String);
+}

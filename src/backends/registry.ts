@@ -1,0 +1,63 @@
+/**
+ * openDriver is the one switch from a Backend resource to its driver (flux source-controller
+ * style): it resolves `url: embedded` to an in-process simulator, reads the credential reference,
+ * and constructs the driver of the backend's type.
+ */
+import { ConvergeError } from '../errors/converge-error.js';
+import type { BackendResource } from '../manifest/types.js';
+import { readCredential } from '../manifest/credentials.js';
+import type { EventSink } from '../engine/events.js';
+import type { RunStats } from '../engine/run-stats.js';
+import type { Driver } from './driver.js';
+import { startEmbedded } from './embedded.js';
+import { ImDriver } from './im/im-driver.js';
+
+export interface OpenDriverOptions {
+  stateDir: string;
+  stats: RunStats;
+  sink: EventSink;
+}
+
+export async function openDriver(backend: BackendResource, options: OpenDriverOptions): Promise<Driver> {
+  const embedded = backend.spec.url === 'embedded' ? await startEmbedded(backend.spec.type, backend.metadata.name, options.stateDir) : undefined;
+  try {
+    const credentials = backend.spec.credentials ? await readCredential(backend.spec.credentials, backend.source.file) : undefined;
+    const deps = { backend, url: embedded?.url ?? backend.spec.url, stats: options.stats, sink: options.sink };
+    const driver = construct(backend, deps, credentials);
+    return embedded ? withCleanup(driver, () => embedded.close()) : driver;
+  } catch (error) {
+    await embedded?.close();
+    throw error;
+  }
+}
+
+function construct(backend: BackendResource, deps: Parameters<typeof newIm>[0], credentials: Parameters<typeof newIm>[1]): Driver {
+  switch (backend.spec.type) {
+    case 'im':
+      return newIm(deps, credentials);
+    default:
+      throw new ConvergeError('INVALID', 'BACKEND_TYPE_UNSUPPORTED', `backend ${backend.metadata.name}: type ${backend.spec.type} is not implemented yet`);
+  }
+}
+
+function newIm(...args: ConstructorParameters<typeof ImDriver>): Driver {
+  return new ImDriver(...args);
+}
+
+/** withCleanup delegates to `driver` and runs `cleanup` after the driver's own close. */
+function withCleanup(driver: Driver, cleanup: () => Promise<void>): Driver {
+  return {
+    name: driver.name,
+    type: driver.type,
+    hooks: driver.hooks,
+    expand: (resource) => driver.expand(resource),
+    observe: (ctx) => driver.observe(ctx),
+    create: (desired, ctx) => driver.create(desired, ctx),
+    update: (desired, observed, changes, ctx) => driver.update(desired, observed, changes, ctx),
+    delete: (observed, ctx) => driver.delete(observed, ctx),
+    close: async () => {
+      await driver.close();
+      await cleanup();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * `converge validate [dir]`: load and check the manifests without contacting any backend.
+ * Exit 0 when valid, 4 with every diagnostic (file:line:col: error: message [CODE]) otherwise.
+ */
+import { formatDiagnostic, hasErrors } from '../../manifest/diagnostics.js';
+import { loadManifests } from '../../manifest/load-manifests.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { Output } from '../output.js';
+
+export async function validateCommand(dir: string, out: Output, options: { checkCredentials: boolean }): Promise<ExitCode> {
+  const set = await loadManifests(dir, { checkCredentials: options.checkCredentials });
+  const invalid = hasErrors(set);
+  if (out.json) {
+    out.record({ valid: !invalid, resources: set.resources.map((r) => `${r.kind}/${r.metadata.name}`), diagnostics: set.diagnostics });
+  } else {
+    for (const d of set.diagnostics) (d.severity === 'error' ? out.error.bind(out) : out.line.bind(out))(formatDiagnostic(d));
+    if (!invalid) out.line(`${set.resources.length} resource(s) in ${set.files.length} file(s) are valid.`);
+    else out.line(`${set.diagnostics.filter((d) => d.severity === 'error').length} error(s); nothing was contacted or changed.`);
+  }
+  return invalid ? EXIT.invalid : EXIT.ok;
+}

@@ -1,0 +1,74 @@
+/**
+ * openWorkspace prepares one run: loads and validates the manifests (no backend is contacted if
+ * they are invalid), locates the state, opens one driver per Backend and expands the resources.
+ * Callers hold the state lock around it when they will mutate.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { ConvergeError } from '../errors/converge-error.js';
+import { formatDiagnostic, hasErrors } from '../manifest/diagnostics.js';
+import { loadManifests } from '../manifest/load-manifests.js';
+import type { BackendResource, ManifestSet, WorkloadResource } from '../manifest/types.js';
+import { createStateStore } from '../state/index.js';
+import type { StateStore } from '../state/types.js';
+import type { DesiredObject, Driver } from '../backends/driver.js';
+import { openDriver } from '../backends/registry.js';
+import type { EventSink } from '../engine/events.js';
+import { RunStats } from '../engine/run-stats.js';
+import type { Workspace } from '../engine/workspace.js';
+
+export interface WorkspaceOptions {
+  dir: string;
+  statePath?: string;
+  owner?: string;
+  sink: EventSink;
+}
+
+/** loadValidManifests loads the directory or throws MANIFESTS_INVALID carrying every diagnostic. */
+export async function loadValidManifests(dir: string): Promise<ManifestSet> {
+  const set = await loadManifests(dir, { checkCredentials: true });
+  if (hasErrors(set)) {
+    const text = set.diagnostics.map(formatDiagnostic).join('\n');
+    throw new ConvergeError('INVALID', 'MANIFESTS_INVALID', text, { count: set.diagnostics.length });
+  }
+  return set;
+}
+
+export function statePathFor(dir: string, explicit?: string): string {
+  return resolve(explicit ?? process.env.CONVERGE_STATE ?? join(dir, '.converge', 'state.json'));
+}
+
+export function openStore(dir: string, options: { statePath?: string; owner?: string }): StateStore {
+  const owner = options.owner ?? process.env.CONVERGE_OWNER;
+  return createStateStore({ path: statePathFor(dir, options.statePath), ...(owner ? { owner } : {}) });
+}
+
+export async function openWorkspace(options: WorkspaceOptions, manifests?: ManifestSet, store?: StateStore): Promise<Workspace> {
+  const set = manifests ?? (await loadValidManifests(options.dir));
+  const stateStore = store ?? openStore(options.dir, options);
+  const stats = new RunStats();
+  const backends = new Map<string, BackendResource>();
+  for (const r of set.resources) if (r.kind === 'Backend') backends.set(r.metadata.name, r);
+  const drivers = new Map<string, Driver>();
+  const stateDir = dirname(statePathFor(options.dir, options.statePath));
+  try {
+    for (const backend of backends.values()) drivers.set(backend.metadata.name, await openDriver(backend, { stateDir, stats, sink: options.sink }));
+  } catch (error) {
+    await Promise.all([...drivers.values()].map((d) => d.close()));
+    throw error;
+  }
+  const desired: DesiredObject[] = set.resources
+    .filter((r): r is WorkloadResource => r.kind !== 'Backend')
+    .flatMap((r) => drivers.get(r.spec.backend)!.expand(r));
+  return {
+    dir: options.dir,
+    manifests: set,
+    store: stateStore,
+    backends,
+    drivers,
+    desired,
+    stats,
+    close: async () => {
+      await Promise.all([...drivers.values()].map((d) => d.close()));
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The converge command line (DESIGN §7), on commander. Each command returns its exit code;
+ * `runCli` maps thrown errors to exit codes and prints them through the redacting output.
+ */
+import { Command, Option } from 'commander';
+import { asConvergeError } from '../errors/converge-error.js';
+import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
+import { countFlag, durationFlag, type CommonOptions } from './options.js';
+import { createOutput, type Output } from './output.js';
+import { planCommand } from './commands/plan.js';
+import { reconcileCommand } from './commands/reconcile.js';
+import { schemaCommand } from './commands/schema.js';
+import { simCommand } from './commands/sim.js';
+import { statusCommand } from './commands/status.js';
+import { validateCommand } from './commands/validate.js';
+import { VERSION } from './version.js';
+
+type Raw = CommonOptions & Record<string, unknown>;
+
+function common(cmd: Command): Command {
+  return cmd
+    .option('--state <path>', 'state file (default <dir>/.converge/state.json, or $CONVERGE_STATE)')
+    .option('--owner <name>', 'ownership marker for a new state (default: its lineage, or $CONVERGE_OWNER)')
+    .option('--json', 'machine-readable output: one JSON object per line')
+    .option('--no-color', 'no colour even on a terminal');
+}
+
+export async function runCli(argv: string[]): Promise<ExitCode> {
+  let code: ExitCode = EXIT.ok;
+  let out: Output = createOutput({ json: argv.includes('--json') });
+  const run = (fn: (o: Raw) => Promise<ExitCode> | ExitCode) => async (...args: unknown[]) => {
+    const opts = args.at(-2) as Raw;
+    out = createOutput({ json: Boolean(opts.json), ...(opts.color === false ? { color: false } : {}) });
+    code = await fn(opts);
+  };
+  const program = new Command('converge')
+    .description('Declarative infrastructure reconciler for IM, XenAPI, PlanetLab, Seattle and DETER fedd')
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+
+  common(program.command('validate [dir]').description('check manifests without contacting any backend'))
+    .option('--check-credentials', 'also check that credential references can be read')
+    .action((dir = 'manifests', ...rest) => run((o) => validateCommand(dir, out, { checkCredentials: Boolean(o.checkCredentials) }))(...rest));
+
+  common(program.command('plan [dir]').description('show what reconcile would change (exit 2 when there are changes)'))
+    .option('--out <file>', 'save the plan for `reconcile --plan`')
+    .option('--prune', 'plan to delete owned objects whose manifest is gone')
+    .action((dir = 'manifests', ...rest) => run((o) => planCommand(dir, out, { ...o, ...(o.out ? { out: String(o.out) } : {}) }))(...rest));
+
+  common(program.command('reconcile [dir]').description('make the live infrastructure match the manifests'))
+    .option('--plan <file>', 'apply this saved plan (refused with exit 6 if stale)')
+    .option('--wait <duration>', 'how long to keep converging', '10m')
+    .option('--prune', 'delete owned objects whose manifest is gone (honours deletionPolicy)')
+    .option('--max-destroy <n>', 'refuse (exit 6) to destroy more objects than this')
+    .option('--lock-timeout <duration>', 'wait this long for the state lock', '0s')
+    .option('--parallelism <n>', 'actions in flight at once, across backends', '16')
+    .action((dir = 'manifests', ...rest) =>
+      run((o) =>
+        reconcileCommand(dir, out, {
+          ...o,
+          ...(o.plan ? { plan: String(o.plan) } : {}),
+          waitMs: durationFlag('--wait', String(o.wait)),
+          lockTimeoutMs: durationFlag('--lock-timeout', String(o.lockTimeout)),
+          parallelism: countFlag('--parallelism', String(o.parallelism), 1),
+          ...(o.maxDestroy !== undefined ? { maxDestroy: countFlag('--max-destroy', String(o.maxDestroy)) } : {}),
+        }),
+      )(...rest),
+    );
+
+  common(program.command('status [dir]').description('show managed objects, their live phase and the last apply')).action((dir = 'manifests', ...rest) =>
+    run((o) => statusCommand(dir, out, o))(...rest),
+  );
+
+  program
+    .command('schema [kind]')
+    .description('print the JSON Schema of a kind (Backend, Infrastructure, Slice, VesselSet), or all')
+    .action((kind: string | undefined, ...rest) => run(() => schemaCommand(kind, out))(...rest));
+
+  program
+    .command('sim <type>')
+    .description('serve a backend simulator (im) on 127.0.0.1')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--port <port>', 'port (0 = any free port)').default('8899'))
+    .option('--persist <file>', 'keep the simulator state in this file')
+    .option('--latency <ms>', 'added latency per call')
+    .option('--json', 'print the listening address as JSON')
+    .action((type: string, ...rest) =>
+      run((o) =>
+        simCommand(type, out, {
+          host: String(o.host),
+          port: countFlag('--port', String(o.port)),
+          ...(o.persist ? { persist: String(o.persist) } : {}),
+          ...(o.latency !== undefined ? { latencyMs: countFlag('--latency', String(o.latency)) } : {}),
+        }),
+      )(...rest),
+    );
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    const e = error as { code?: string; exitCode?: number };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.ok : EXIT.invalid;
+    }
+    const converged = asConvergeError(error);
+    out.error(converged.code === 'MANIFESTS_INVALID' ? converged.message : `${converged.message} [${converged.code}]`);
+    return exitCodeForError(converged);
+  }
+}

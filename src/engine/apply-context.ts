@@ -1,0 +1,44 @@
+/**
+ * makeApplyContext builds the ApplyContext a driver gets for one action. Its `mutate` is the
+ * write-ahead rule of DESIGN §5 in one place: the intent is durable before the call starts, and
+ * resolved (done / failed / unknown) after it. A TRANSIENT failure of a mutating call is recorded
+ * as `unknown`: the server may or may not have acted, so the next pass observes before acting.
+ */
+import type { ApplyContext } from '../backends/driver.js';
+import { asConvergeError } from '../errors/converge-error.js';
+import type { Journal } from '../state/types.js';
+import type { EventSink } from './events.js';
+import type { RunStats } from './run-stats.js';
+
+export function makeApplyContext(options: {
+  key: string;
+  backend: string;
+  owner: string;
+  journal: Journal;
+  signal: AbortSignal;
+  sink: EventSink;
+  stats: RunStats;
+}): ApplyContext {
+  const { key, backend, journal } = options;
+  return {
+    signal: options.signal,
+    owner: options.owner,
+    progress: (message) => options.sink.emit({ type: 'action-progress', key, message }),
+    async mutate(method, target, call, outcome) {
+      const intent = await journal.begin({ key, backend, method, target });
+      options.stats.recordMutation(method);
+      try {
+        const result = await call();
+        await journal.resolve(intent.id, { status: 'done', ...(outcome ? { outcome: outcome(result) } : {}) });
+        return result;
+      } catch (thrown) {
+        const error = asConvergeError(thrown);
+        await journal.resolve(intent.id, {
+          status: error.kind === 'TRANSIENT' ? 'unknown' : 'failed',
+          error: { kind: error.kind, code: error.code, message: error.message },
+        });
+        throw error;
+      }
+    },
+  };
+}

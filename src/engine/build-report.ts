@@ -1,0 +1,50 @@
+/**
+ * buildReport turns the last plan and observation of a run into the per-object report and the
+ * outcome: converged only when every desired object is ready with nothing left to change.
+ */
+import type { ConvergeError } from '../errors/converge-error.js';
+import type { Plan } from '../plan/types.js';
+import type { Observation } from './observe-all.js';
+import type { ObjectReport, RunOutcome, RunReport } from './report.js';
+import { exitCodeFor } from './report.js';
+import type { Workspace } from './workspace.js';
+
+export function buildReport(input: {
+  ws: Workspace;
+  plan: Plan | undefined;
+  observation: Observation | undefined;
+  failed: ReadonlyMap<string, ConvergeError>;
+  deleted: ReadonlySet<string>;
+  passes: number;
+  started: number;
+}): RunReport {
+  const { ws, plan, observation, failed } = input;
+  const objects: ObjectReport[] = ws.desired.map((d) => {
+    const error = failed.get(d.key);
+    if (error) return { key: d.key, result: error.code === 'SKIPPED' ? 'skipped' : 'failed', reason: error.message, code: error.code };
+    const unavailable = observation?.unavailable.get(d.backend);
+    if (unavailable) return { key: d.key, result: 'failed', reason: `backend ${d.backend} could not be observed: ${unavailable.message}`, code: unavailable.code };
+    const action = plan?.actions.find((a) => a.key === d.key);
+    const pending = plan?.pending.find((p) => p.key === d.key);
+    if (action && action.action !== 'noop') return { key: d.key, result: 'pending', reason: `${action.action} not finished before the deadline` };
+    if (pending) return { key: d.key, result: 'pending', reason: `still ${pending.phase}${pending.message ? `: ${pending.message}` : ''}` };
+    return { key: d.key, result: 'converged' };
+  });
+  for (const key of input.deleted) objects.push({ key, result: 'deleted' });
+  const calls = ws.stats.callsByMethod();
+  const outcome: RunOutcome = objects.every((o) => o.result === 'converged' || o.result === 'deleted')
+    ? 'converged'
+    : observation && observation.unavailable.size === ws.drivers.size && ws.drivers.size > 0
+      ? 'failed'
+      : 'partial';
+  return {
+    outcome,
+    exitCode: exitCodeFor(outcome),
+    objects,
+    passes: input.passes,
+    durationMs: Date.now() - input.started,
+    calls,
+    mutatingCalls: ws.stats.mutatingCalls(),
+    retries: ws.stats.retries,
+  };
+}

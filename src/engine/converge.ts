@@ -1,0 +1,211 @@
+/**
+ * converge is the level-triggered loop of DESIGN §3: observe, plan, apply, and again, until the
+ * plan is empty and every object is ready, or the deadline passes. Multi-step states (IM running
+ * → configured) and drift are handled by the same loop rather than by special cases.
+ *
+ * Per key: a TRANSIENT or CONFLICT failure is retried on a later pass, after a fresh observation
+ * and a capped backoff, up to `maxAttempts`; any other failure is final for this run and the key
+ * is left alone while the others go on. A saved plan is applied only if nothing it was computed
+ * from has changed (manifests digest, observed digest); otherwise the run is blocked (exit 6).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConvergeError } from '../errors/converge-error.js';
+import { planChanges } from '../plan/plan-changes.js';
+import type { Plan } from '../plan/types.js';
+import type { StateSnapshot } from '../state/types.js';
+import { fingerprint } from '../util/json.js';
+import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import type { EventSink } from './events.js';
+import { executePlan, type ActionOutcome } from './executor.js';
+import { observeAll, type Observation } from './observe-all.js';
+import { buildReport } from './build-report.js';
+import type { RunReport } from './report.js';
+import { recordObservation, recordOutcomes } from './state-sync.js';
+import { settleOpenIntents } from './settle-intents.js';
+import type { Workspace } from './workspace.js';
+
+export interface ConvergeOptions {
+  waitMs: number;
+  pollMs?: number;
+  prune: (backend: string) => boolean;
+  globalLimit: number;
+  maxDestroy?: number;
+  maxAttempts?: number;
+  savedPlan?: Plan;
+  signal: AbortSignal;
+  sink: EventSink;
+  generator: string;
+  revision?: string;
+  now?: () => Date;
+}
+
+interface LoopState {
+  state: StateSnapshot;
+  failed: Map<string, ConvergeError>;
+  attempts: Map<string, number>;
+  destroyed: number;
+  deleted: Set<string>;
+  /** written is the fingerprint of the state as last stored, to skip writes that change nothing. */
+  written: string;
+}
+
+export async function converge(ws: Workspace, options: ConvergeOptions): Promise<RunReport> {
+  const started = Date.now();
+  const now = options.now ?? (() => new Date());
+  const deadline = started + options.waitMs;
+  const initial = await ws.store.read();
+  const loop: LoopState = { state: initial, failed: new Map(), attempts: new Map(), destroyed: 0, deleted: new Set(), written: contentFingerprint(initial) };
+  // The owner marker written into backends comes from the state: persist it before any mutation,
+  // so a crash during the first run cannot leave objects marked with an owner nobody remembers.
+  if (initial.serial === 0) await saveState(ws, loop);
+  let observation: Observation | undefined;
+  let plan: Plan | undefined;
+  let pass = 0;
+  let transientStreak = 0;
+
+  while (!options.signal.aborted) {
+    pass += 1;
+    options.sink.emit({ type: 'pass', pass });
+    observation = await observeAll(ws.drivers, loop.state.owner, options.signal, options.sink);
+    markUnavailable(ws, observation, loop);
+    if (pass === 1) await settleOpenIntents(ws.store.journal, observation, options.sink);
+    recordObservation(loop.state, observation, ws.desired, now());
+    plan = planPass(ws, observation, loop.state, options, now());
+    if (pass === 1 && options.savedPlan) plan = checkSavedPlan(options.savedPlan, plan);
+    checkDestroyBudget(plan, loop, options.maxDestroy);
+
+    const actionable = plan.actions.filter((a) => a.action !== 'noop' && !loop.failed.has(a.key));
+    if (actionable.length === 0) {
+      const progressing = settlePending(plan, loop);
+      if (progressing.length === 0 || Date.now() >= deadline) break;
+      options.sink.emit({ type: 'waiting', objects: progressing, remainingMs: deadline - Date.now() });
+      await sleep(options.pollMs ?? 1000, undefined, { signal: options.signal }).catch(() => undefined);
+      continue;
+    }
+    const outcomes = await executePlan(plan, executeOptions(ws, observation, loop, options));
+    recordOutcomes(loop.state, outcomes, now());
+    await saveState(ws, loop);
+    const anyTransient = classifyFailures(outcomes, loop, ws, options.maxAttempts ?? DEFAULT_BACKOFF.attempts);
+    for (const o of outcomes) if (o.status === 'done' && o.action.action === 'delete') loop.deleted.add(o.action.key);
+    if (Date.now() >= deadline) break;
+    transientStreak = anyTransient ? transientStreak + 1 : 0;
+    if (anyTransient) await sleep(backoffDelay(transientStreak, DEFAULT_BACKOFF), undefined, { signal: options.signal }).catch(() => undefined);
+  }
+  return finish(ws, loop, plan, observation, options, { pass, started, now: now() });
+}
+
+function planPass(ws: Workspace, observation: Observation, state: StateSnapshot, options: ConvergeOptions, now: Date): Plan {
+  const visible = ws.desired.filter((d) => !observation.unavailable.has(d.backend));
+  return planChanges({
+    desired: visible,
+    observed: observation.objects,
+    state,
+    hooks: Object.fromEntries([...ws.drivers].map(([name, d]) => [name, d.hooks])),
+    prune: options.prune,
+    manifestsDigest: ws.manifests.digest,
+    now,
+    generator: options.generator,
+  });
+}
+
+function checkSavedPlan(saved: Plan, fresh: Plan): Plan {
+  if (saved.manifestsDigest !== fresh.manifestsDigest) {
+    throw new ConvergeError('CONFLICT', 'STALE_PLAN', 'the saved plan is stale: the manifests changed since it was made; run `converge plan` again');
+  }
+  if (saved.observedDigest !== fresh.observedDigest) {
+    throw new ConvergeError('CONFLICT', 'STALE_PLAN', 'the saved plan is stale: the live infrastructure changed since it was made; run `converge plan` again');
+  }
+  return saved;
+}
+
+function checkDestroyBudget(plan: Plan, loop: LoopState, maxDestroy: number | undefined): void {
+  if (maxDestroy === undefined) return;
+  const destroying = plan.actions.filter((a) => (a.action === 'delete' && a.deletionPolicy === 'Delete') || a.action === 'replace');
+  if (loop.destroyed + destroying.length > maxDestroy) {
+    throw new ConvergeError(
+      'CONFLICT',
+      'MAX_DESTROY',
+      `the plan destroys ${destroying.length} object(s) (${destroying.map((a) => a.key).join(', ')}), more than --max-destroy ${maxDestroy} allows`,
+    );
+  }
+  loop.destroyed += destroying.length;
+}
+
+function markUnavailable(ws: Workspace, observation: Observation, loop: LoopState): void {
+  for (const d of ws.desired) {
+    const error = observation.unavailable.get(d.backend);
+    if (error && !error.retryable) loop.failed.set(d.key, error);
+  }
+}
+
+/** settlePending marks degraded/failed objects as final and returns those still progressing. */
+function settlePending(plan: Plan, loop: LoopState): Plan['pending'] {
+  const progressing: Plan['pending'] = [];
+  for (const p of plan.pending) {
+    if (loop.failed.has(p.key)) continue;
+    if (p.phase === 'progressing') progressing.push(p);
+    else loop.failed.set(p.key, new ConvergeError('TERMINAL', p.phase === 'failed' ? 'OBJECT_FAILED' : 'OBJECT_DEGRADED', p.message ?? p.phase));
+  }
+  return progressing;
+}
+
+function classifyFailures(outcomes: ActionOutcome[], loop: LoopState, ws: Workspace, maxAttempts: number): boolean {
+  let anyTransient = false;
+  for (const o of outcomes) {
+    if (o.status !== 'failed' || !o.error) continue;
+    const retryable = o.error.kind === 'TRANSIENT' || o.error.kind === 'CONFLICT';
+    const attempts = (loop.attempts.get(o.action.key) ?? 0) + 1;
+    loop.attempts.set(o.action.key, attempts);
+    if (retryable && attempts < maxAttempts) {
+      anyTransient = true;
+      ws.stats.recordRetry(String(o.error.details.method ?? o.action.action), o.error.code);
+    } else {
+      loop.failed.set(o.action.key, o.error);
+    }
+  }
+  return anyTransient;
+}
+
+function executeOptions(ws: Workspace, observation: Observation, loop: LoopState, options: ConvergeOptions) {
+  return {
+    drivers: ws.drivers,
+    observed: observation.byKey,
+    journal: ws.store.journal,
+    owner: loop.state.owner,
+    signal: options.signal,
+    sink: options.sink,
+    stats: ws.stats,
+    globalLimit: options.globalLimit,
+    backendLimit: (backend: string) => ws.backends.get(backend)?.spec.limits.concurrency ?? 8,
+    skip: new Map([...loop.failed].map(([k, e]) => [k, `failed earlier in this run: ${e.message}`])),
+  };
+}
+
+async function finish(
+  ws: Workspace,
+  loop: LoopState,
+  plan: Plan | undefined,
+  observation: Observation | undefined,
+  options: ConvergeOptions,
+  run: { pass: number; started: number; now: Date },
+): Promise<RunReport> {
+  const report = buildReport({ ws, plan, observation, failed: loop.failed, deleted: loop.deleted, passes: run.pass, started: run.started });
+  if (report.outcome === 'converged') {
+    loop.state.lastApplied = { manifestsDigest: ws.manifests.digest, at: run.now.toISOString(), ...(options.revision ? { revision: options.revision } : {}) };
+  }
+  await saveState(ws, loop);
+  await ws.store.journal.compact();
+  return report;
+}
+
+async function saveState(ws: Workspace, loop: LoopState): Promise<void> {
+  const current = contentFingerprint(loop.state);
+  if (current === loop.written && loop.state.serial > 0) return;
+  loop.state = await ws.store.write(loop.state, loop.state.serial);
+  loop.written = current;
+}
+
+function contentFingerprint(state: StateSnapshot): string {
+  const { serial: _serial, ...content } = state;
+  return fingerprint(content);
+}

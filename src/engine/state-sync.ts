@@ -1,0 +1,52 @@
+/**
+ * Folding what a pass learned into the state snapshot: ids of observed objects (so a crash
+ * between a create and the state write is repaired by the next observation), fingerprints of
+ * applied specs, and the removal of deleted objects. Pure functions over a snapshot copy.
+ */
+import type { DesiredObject } from '../backends/driver.js';
+import type { ObjectRecord, StateSnapshot } from '../state/types.js';
+import { fingerprint } from '../util/json.js';
+import type { ActionOutcome } from './executor.js';
+import type { Observation } from './observe-all.js';
+
+export function recordObservation(state: StateSnapshot, observation: Observation, desired: readonly DesiredObject[], now: Date): void {
+  const desiredByKey = new Map(desired.map((d) => [d.key, d]));
+  for (const observed of observation.objects) {
+    const want = desiredByKey.get(observed.key);
+    const existing = state.objects[observed.key];
+    if (!existing && !want) continue;
+    state.objects[observed.key] = {
+      ...(existing ?? baseRecord(observed.key, observed.kind, observed.backend, now)),
+      ids: observed.ids,
+      ...(want ? { deletionPolicy: want.deletionPolicy } : {}),
+      updatedAt: existing && sameIds(existing.ids, observed.ids) ? existing.updatedAt : now.toISOString(),
+    };
+  }
+}
+
+export function recordOutcomes(state: StateSnapshot, outcomes: readonly ActionOutcome[], now: Date): void {
+  for (const { action, status, ids } of outcomes) {
+    if (status !== 'done' || action.action === 'noop') continue;
+    if (action.action === 'delete') {
+      if (action.deletionPolicy === 'Orphan' && state.objects[action.key]) state.objects[action.key]!.orphaned = true;
+      else delete state.objects[action.key];
+      continue;
+    }
+    const existing = state.objects[action.key] ?? baseRecord(action.key, action.kind, action.backend, now);
+    state.objects[action.key] = {
+      ...existing,
+      ids: ids ?? existing.ids,
+      fingerprint: fingerprint(action.desired ?? {}),
+      deletionPolicy: action.deletionPolicy,
+      updatedAt: now.toISOString(),
+    };
+  }
+}
+
+function baseRecord(key: string, kind: string, backend: string, now: Date): ObjectRecord {
+  return { key, kind, backend, ids: {}, deletionPolicy: 'Delete', createdAt: now.toISOString(), updatedAt: now.toISOString() };
+}
+
+function sameIds(a: Record<string, string>, b: Record<string, string>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

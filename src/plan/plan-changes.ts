@@ -1,0 +1,116 @@
+/**
+ * planChanges is the pure heart of converge: desired objects + observed objects + state in,
+ * a Plan out. No I/O, no clock except the `now` it is given, so it is tested as tables.
+ *
+ * Rules, per object key:
+ * - desired, not observed                 → create
+ * - desired and observed, no change        → noop (listed in `pending` when not ready)
+ * - changes that can all be made in place  → update
+ * - any change to an immutable path         → replace (delete + create)
+ * - observed, not desired (owned by us)     → delete when prune is on for its backend
+ *   (deletionPolicy Orphan: the object is let go, not deleted); otherwise a note
+ */
+import type { DesiredObject, ObservedObject, PlanHooks } from '../backends/driver.js';
+import type { StateSnapshot } from '../state/types.js';
+import { fingerprint } from '../util/json.js';
+import { diffSpecs } from './diff.js';
+import { PLAN_FORMAT_VERSION, type ActionType, type PendingObject, type Plan, type PlannedAction } from './types.js';
+
+export interface PlanInput {
+  desired: DesiredObject[];
+  observed: ObservedObject[];
+  state: Pick<StateSnapshot, 'lineage' | 'serial' | 'objects'>;
+  hooks: Record<string, PlanHooks>;
+  prune: (backend: string) => boolean;
+  manifestsDigest: string;
+  now: Date;
+  generator: string;
+}
+
+const NO_HOOKS: PlanHooks = { immutable: [], ignored: [] };
+
+export function planChanges(input: PlanInput): Plan {
+  const observedByKey = new Map(input.observed.map((o) => [o.key, o]));
+  const desiredKeys = new Set(input.desired.map((d) => d.key));
+  const actions: PlannedAction[] = [];
+  const pending: PendingObject[] = [];
+  const notes: string[] = [];
+
+  for (const desired of input.desired) {
+    const observed = observedByKey.get(desired.key);
+    const action = planDesired(desired, observed, input.hooks[desired.backend] ?? NO_HOOKS);
+    actions.push(action);
+    if (action.action === 'noop' && observed && observed.status.phase !== 'ready') {
+      pending.push({ key: desired.key, phase: observed.status.phase, ...(observed.status.message ? { message: observed.status.message } : {}) });
+    }
+  }
+  for (const observed of input.observed) {
+    if (desiredKeys.has(observed.key)) continue;
+    const record = input.state.objects[observed.key];
+    if (record?.orphaned) continue;
+    if (input.prune(observed.backend)) actions.push(planDelete(observed, record?.deletionPolicy ?? 'Delete'));
+    else notes.push(`${observed.key} is on backend ${observed.backend} but in no manifest; it is left alone (use --prune to delete it)`);
+  }
+  actions.sort((a, b) => a.key.localeCompare(b.key));
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    generator: input.generator,
+    createdAt: input.now.toISOString(),
+    manifestsDigest: input.manifestsDigest,
+    observedDigest: observedDigest(input.observed),
+    state: { lineage: input.state.lineage, serial: input.state.serial },
+    actions,
+    pending,
+    notes,
+    summary: summarise(actions),
+  };
+}
+
+function planDesired(desired: DesiredObject, observed: ObservedObject | undefined, hooks: PlanHooks): PlannedAction {
+  const base = {
+    key: desired.key,
+    resource: desired.resource,
+    kind: desired.kind,
+    backend: desired.backend,
+    dependsOn: desired.dependsOn,
+    desired: desired.spec,
+    deletionPolicy: desired.deletionPolicy,
+  };
+  if (!observed) return { ...base, action: 'create', changes: [], reason: 'not found on the backend' };
+  const changes = diffSpecs(desired.spec, observed.spec, hooks);
+  const forcing = changes.filter((c) => c.forcesReplacement).map((c) => c.path);
+  if (forcing.length > 0) {
+    return { ...base, ids: observed.ids, action: 'replace', changes, reason: `${forcing.join(', ')} cannot be changed in place` };
+  }
+  if (changes.length > 0) {
+    return { ...base, ids: observed.ids, action: 'update', changes, reason: `${changes.length} field(s) differ` };
+  }
+  return { ...base, ids: observed.ids, action: 'noop', changes: [], reason: 'up to date' };
+}
+
+function planDelete(observed: ObservedObject, deletionPolicy: 'Delete' | 'Orphan'): PlannedAction {
+  return {
+    key: observed.key,
+    resource: observed.key.split('/').slice(0, 2).join('/'),
+    kind: observed.kind,
+    backend: observed.backend,
+    action: 'delete',
+    changes: [],
+    reason: deletionPolicy === 'Orphan' ? 'no longer in the manifests; deletionPolicy Orphan: let go, not deleted' : 'no longer in the manifests (prune)',
+    dependsOn: [],
+    ids: observed.ids,
+    deletionPolicy,
+  };
+}
+
+/** observedDigest fingerprints what was observed (ids and specs, not readiness). */
+export function observedDigest(observed: ObservedObject[]): string {
+  const facts = [...observed].sort((a, b) => a.key.localeCompare(b.key)).map((o) => ({ key: o.key, ids: o.ids, spec: o.spec }));
+  return fingerprint(facts);
+}
+
+function summarise(actions: PlannedAction[]): Record<ActionType, number> {
+  const summary: Record<ActionType, number> = { create: 0, update: 0, replace: 0, delete: 0, noop: 0 };
+  for (const a of actions) summary[a.action] += 1;
+  return summary;
+}

@@ -1,0 +1,66 @@
+/**
+ * renderPlan prints a plan for humans, Terraform style: one block per object with a symbol
+ * (`+` create, `~` update, `-/+` replace, `-` delete), the changed fields as before → after, and a
+ * summary line. Colour only when asked (the CLI asks on a TTY). Pure: string in, string out.
+ */
+import pc from 'picocolors';
+import type { JsonValue } from '../util/json.js';
+import { flatten } from './diff.js';
+import type { Plan, PlannedAction } from './types.js';
+
+export interface RenderOptions {
+  color: boolean;
+}
+
+type Paint = (text: string) => string;
+
+export function renderPlan(plan: Plan, options: RenderOptions): string {
+  const colors = pc.createColors(options.color);
+  const lines: string[] = [];
+  const changing = plan.actions.filter((a) => a.action !== 'noop');
+  if (changing.length === 0) {
+    lines.push(colors.green('No changes. The live infrastructure matches the manifests.'));
+  } else {
+    lines.push('converge will perform these actions:', '');
+    for (const action of changing) lines.push(...renderAction(action, colors), '');
+    const s = plan.summary;
+    lines.push(colors.bold(`Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete.`));
+  }
+  for (const p of plan.pending) lines.push(colors.yellow(`  … ${p.key} is ${p.phase}${p.message ? `: ${firstLine(p.message)}` : ''}`));
+  for (const note of plan.notes) lines.push(colors.dim(`  note: ${note}`));
+  return lines.join('\n');
+}
+
+function renderAction(action: PlannedAction, colors: ReturnType<typeof pc.createColors>): string[] {
+  const [symbol, paint]: [string, Paint] =
+    action.action === 'create'
+      ? ['+', colors.green]
+      : action.action === 'update'
+        ? ['~', colors.yellow]
+        : action.action === 'replace'
+          ? ['-/+', colors.red]
+          : ['-', colors.red];
+  const head = `  ${paint(symbol)} ${colors.bold(action.key)} ${colors.dim(`(${action.backend}) ${action.reason}`)}`;
+  if (action.action === 'create' && action.desired) {
+    return [head, ...flatten(action.desired).map(([path, value]) => `      ${paint('+')} ${path} = ${show(value)}`)];
+  }
+  if (action.action === 'delete') return [head];
+  return [
+    head,
+    ...action.changes.map((c) => {
+      const forced = c.forcesReplacement ? colors.red('  # forces replacement') : '';
+      return `      ${paint('~')} ${c.path}: ${show(c.before)} → ${show(c.after)}${forced}`;
+    }),
+  ];
+}
+
+function show(value: JsonValue | undefined): string {
+  if (value === undefined) return '(none)';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n').filter(Boolean).pop() ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}

@@ -1,0 +1,62 @@
+/**
+ * A plan is plain data (DESIGN §3, Terraform internal/plans): versioned, JSON-serialisable, with
+ * one action per object key. `reason` is for humans only; nothing parses it.
+ */
+import type { JsonObject, JsonValue } from '../util/json.js';
+import type { Kind } from '../manifest/types.js';
+import type { ObjectPhase } from '../backends/driver.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type ActionType = 'create' | 'update' | 'replace' | 'delete' | 'noop';
+
+export interface FieldChange {
+  /** path is dot-separated into the normalised spec, e.g. `deploy.front`. */
+  path: string;
+  before?: JsonValue;
+  after?: JsonValue;
+  forcesReplacement?: boolean;
+}
+
+export interface PlannedAction {
+  key: string;
+  resource: string;
+  kind: Kind;
+  backend: string;
+  action: ActionType;
+  changes: FieldChange[];
+  reason: string;
+  dependsOn: string[];
+  /** desired is the spec apply will realise (absent for delete). */
+  desired?: JsonObject;
+  /** ids are the live object's ids (absent for create). */
+  ids?: Record<string, string>;
+  deletionPolicy: 'Delete' | 'Orphan';
+}
+
+/** PendingObject is an object with nothing to change that is not ready yet (or never will be). */
+export interface PendingObject {
+  key: string;
+  phase: ObjectPhase;
+  message?: string;
+}
+
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  generator: string;
+  createdAt: string;
+  manifestsDigest: string;
+  /** observedDigest hashes the observed specs and ids; a saved plan is stale when it changes. */
+  observedDigest: string;
+  state: { lineage: string; serial: number };
+  actions: PlannedAction[];
+  pending: PendingObject[];
+  /** notes are human hints, e.g. objects left alone because prune is off. */
+  notes: string[];
+  summary: Record<ActionType, number>;
+}
+
+/** hasChanges is true when applying the plan would call the backend. */
+export function hasChanges(plan: Plan): boolean {
+  return plan.actions.some((a) => a.action !== 'noop');
+}

@@ -1,0 +1,178 @@
+/**
+ * XmlRpcClient calls one XML-RPC endpoint over a keep-alive agent, with a per-call timeout,
+ * AbortSignal support and an optional rate limit. It maps every failure to a ConvergeError:
+ *
+ * | failure                                        | kind        | code                  |
+ * |------------------------------------------------|-------------|-----------------------|
+ * | connection refused/reset, socket hang up, DNS  | TRANSIENT   | XMLRPC_TRANSPORT      |
+ * | no reply within the timeout                    | TRANSIENT   | XMLRPC_TIMEOUT        |
+ * | HTTP 429 / 5xx                                 | TRANSIENT   | XMLRPC_HTTP_<status>  |
+ * | HTTP 401 / 403                                 | UNAUTHORIZED| XMLRPC_HTTP_<status>  |
+ * | other HTTP status                              | TERMINAL    | XMLRPC_HTTP_<status>  |
+ * | unparseable reply                              | TERMINAL    | XMLRPC_BAD_RESPONSE   |
+ * | `<fault>`                                      | classifyFault (default TERMINAL) | XMLRPC_FAULT |
+ * | aborted by the caller's signal                 | TERMINAL    | ABORTED               |
+ *
+ * A timed-out or dropped *mutating* call has an unknown outcome: the caller (the driver, through
+ * the journal) must re-observe rather than repeat it blindly. Messages never include request
+ * bodies, so credentials sent as parameters cannot leak through errors.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
+import { decodeResponse, encodeCall } from './codec.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { XmlRpcValue } from './value.js';
+
+export interface XmlRpcClientOptions {
+  url: string;
+  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  maxSockets?: number;
+  callsPerSecond?: number;
+  caFile?: string;
+  insecureSkipVerify?: boolean;
+  /** classifyFault decides the kind of a `<fault>`; the default treats faults as TERMINAL. */
+  classifyFault?: (faultCode: number, faultString: string) => ErrorKind;
+  /** onCall observes every call's outcome (metrics, call counts in reports). */
+  onCall?: (event: CallEvent) => void;
+}
+
+export interface CallEvent {
+  method: string;
+  durationMs: number;
+  outcome: 'ok' | 'fault' | 'error';
+  errorCode?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** XmlRpcFaultError is a `<fault>` reply; faultCode and faultString are kept for drivers to map. */
+export class XmlRpcFaultError extends ConvergeError {
+  readonly faultCode: number;
+  readonly faultString: string;
+
+  constructor(kind: ErrorKind, method: string, faultCode: number, faultString: string) {
+    super(kind, 'XMLRPC_FAULT', `${method}: fault ${faultCode}: ${faultString}`, { method, faultCode });
+    this.faultCode = faultCode;
+    this.faultString = faultString;
+  }
+}
+
+export class XmlRpcClient {
+  readonly url: URL;
+  readonly #options: XmlRpcClientOptions;
+  readonly #agent: http.Agent;
+  readonly #limiter: RateLimiter;
+
+  constructor(options: XmlRpcClientOptions) {
+    this.url = new URL(options.url);
+    this.#options = options;
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16, timeout: options.connectTimeoutMs ?? 10_000 };
+    this.#agent =
+      this.url.protocol === 'https:'
+        ? new https.Agent({
+            ...agentOptions,
+            ca: options.caFile ? readFileSync(options.caFile) : undefined,
+            rejectUnauthorized: !options.insecureSkipVerify,
+          })
+        : new http.Agent(agentOptions);
+    this.#limiter = new RateLimiter(options.callsPerSecond ?? 0);
+  }
+
+  /** call sends one method call and resolves with its decoded value, or throws a ConvergeError. */
+  async call(method: string, params: XmlRpcValue[], options: CallOptions = {}): Promise<XmlRpcValue> {
+    const started = Date.now();
+    try {
+      await this.#limiter.take(options.signal);
+      const body = await this.#post(method, encodeCall(method, params), options);
+      const decoded = await decodeResponse(body).catch((error: Error) => {
+        throw new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${method}: unreadable reply: ${error.message}`, { method });
+      });
+      if (!decoded.ok) {
+        const kind = this.#options.classifyFault?.(decoded.faultCode, decoded.faultString) ?? 'TERMINAL';
+        throw new XmlRpcFaultError(kind, method, decoded.faultCode, decoded.faultString);
+      }
+      this.#report(method, started, 'ok');
+      return decoded.value;
+    } catch (error) {
+      const mapped = error instanceof ConvergeError ? error : mapTransportError(method, error);
+      this.#report(method, started, mapped instanceof XmlRpcFaultError ? 'fault' : 'error', mapped.code);
+      throw mapped;
+    }
+  }
+
+  /** close drops idle keep-alive sockets. */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #report(method: string, started: number, outcome: CallEvent['outcome'], errorCode?: string): void {
+    this.#options.onCall?.({ method, durationMs: Date.now() - started, outcome, ...(errorCode ? { errorCode } : {}) });
+  }
+
+  #post(method: string, xml: string, options: CallOptions): Promise<Buffer> {
+    const transport = this.url.protocol === 'https:' ? https : http;
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 60_000;
+    return new Promise<Buffer>((resolve, reject) => {
+      const request = transport.request(
+        this.url,
+        {
+          method: 'POST',
+          agent: this.#agent,
+          signal: options.signal,
+          headers: {
+            'Content-Type': 'text/xml',
+            'Content-Length': Buffer.byteLength(xml),
+            'Accept-Encoding': 'gzip',
+            'User-Agent': 'converge',
+          },
+        },
+        (response) => collectResponse(method, response, resolve, reject),
+      );
+      request.setTimeout(timeoutMs, () => {
+        request.destroy(new ConvergeError('TRANSIENT', 'XMLRPC_TIMEOUT', `${method}: no reply within ${timeoutMs} ms`, { method, timeoutMs }));
+      });
+      request.on('error', reject);
+      request.end(xml);
+    });
+  }
+}
+
+function collectResponse(
+  method: string,
+  response: http.IncomingMessage,
+  resolve: (body: Buffer) => void,
+  reject: (error: unknown) => void,
+): void {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(chunk));
+  response.on('error', reject);
+  response.on('end', () => {
+    const status = response.statusCode ?? 0;
+    if (status !== 200) return reject(httpError(method, status));
+    try {
+      const raw = Buffer.concat(chunks);
+      resolve(response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw);
+    } catch (error) {
+      reject(new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${method}: bad gzip body: ${(error as Error).message}`, { method }));
+    }
+  });
+}
+
+function httpError(method: string, status: number): ConvergeError {
+  const kind: ErrorKind = status === 429 || status >= 500 ? 'TRANSIENT' : status === 401 || status === 403 ? 'UNAUTHORIZED' : 'TERMINAL';
+  return new ConvergeError(kind, `XMLRPC_HTTP_${status}`, `${method}: HTTP ${status}`, { method, status });
+}
+
+function mapTransportError(method: string, error: unknown): ConvergeError {
+  const err = error as NodeJS.ErrnoException;
+  if (err?.name === 'AbortError') return new ConvergeError('TERMINAL', 'ABORTED', `${method}: aborted`, { method });
+  const code = err?.code ?? 'UNKNOWN';
+  return new ConvergeError('TRANSIENT', 'XMLRPC_TRANSPORT', `${method}: ${code === 'UNKNOWN' ? err?.message : code}`, { method, errno: code });
+}
