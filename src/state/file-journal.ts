@@ -1,0 +1,169 @@
+/**
+ * FileJournal is the write-ahead journal of mutating calls as an append-only JSON Lines file
+ * (`<state dir>/journal.jsonl`, format in journal-entry.ts). `begin` and `resolve` each cost one
+ * append and one fdatasync on a file descriptor kept open; `begin` resolves only after its line is
+ * on disk, so the caller may make the mutating call only after awaiting it.
+ *
+ * All operations on one path within a process share one descriptor and run one at a time, so
+ * lines never interleave and `compact` can swap the file under the appenders safely. Across
+ * processes the state lock makes the holder the only writer.
+ */
+import { type FileHandle, mkdir, open, readFile, truncate } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { fsyncDir, hasCode, writeFileAtomic } from './atomic-file.js';
+import { newIntentId } from './intent-id.js';
+import { encodeEntry, replayOpenIntents, type JournalEntry } from './journal-entry.js';
+import { runExclusive } from './keyed-mutex.js';
+import type { Intent, Journal } from './types.js';
+
+/** FileJournalOptions: the journal file and, for tests, the clock for startedAt/endedAt. */
+export interface FileJournalOptions {
+  path: string;
+  now?: () => Date;
+}
+
+type ResolveResult = Parameters<Journal['resolve']>[1];
+
+export class FileJournal implements Journal {
+  readonly path: string;
+  private readonly file: JournalFile;
+  private readonly now: () => Date;
+
+  constructor(options: FileJournalOptions) {
+    this.path = options.path;
+    this.file = journalFileFor(options.path);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** begin records the intent durably and returns it with its id and status "open". */
+  async begin(intent: Omit<Intent, 'id' | 'status' | 'startedAt'>): Promise<Intent> {
+    const startedAt = this.now();
+    const begun: Intent = { ...intent, id: newIntentId(startedAt.getTime()), status: 'open', startedAt: startedAt.toISOString() };
+    await this.file.append({ type: 'begin', intent: begun });
+    return begun;
+  }
+
+  /** resolve records how the call for intent `id` ended. */
+  async resolve(id: string, result: ResolveResult): Promise<void> {
+    await this.file.append({ type: 'resolve', id, ...result, endedAt: this.now().toISOString() });
+  }
+
+  /** open replays the journal and returns the intents begun but not resolved, oldest first. */
+  async open(): Promise<Intent[]> {
+    return this.file.openIntents();
+  }
+
+  /**
+   * settle resolves an intent left open by an earlier run after observation: status "done" when
+   * observation found what the call produced (`outcome`), "unknown" when it found no trace.
+   */
+  async settle(id: string, note: string, outcome?: Record<string, unknown>): Promise<void> {
+    const status = outcome === undefined ? 'unknown' : 'done';
+    await this.file.append({ type: 'resolve', id, status, ...(outcome && { outcome }), note, endedAt: this.now().toISOString() });
+  }
+
+  /**
+   * compact rewrites the journal atomically with only its open intents. Resolved outcomes are
+   * dropped, so call it only after the state that records them has been written.
+   */
+  async compact(): Promise<void> {
+    await this.file.compact();
+  }
+
+  /** close releases the shared descriptor (it is reopened by the next append). */
+  async close(): Promise<void> {
+    await this.file.close();
+  }
+}
+
+/** JournalFile owns the one append descriptor of one journal path in this process. */
+class JournalFile {
+  private handle: FileHandle | undefined;
+
+  constructor(readonly path: string) {}
+
+  append(entry: JournalEntry): Promise<void> {
+    return this.exclusive(async () => {
+      const handle = await this.appendHandle();
+      const bytes = Buffer.from(encodeEntry(entry), 'utf8');
+      for (let offset = 0; offset < bytes.length; ) {
+        offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+      }
+      await handle.datasync(); // data and file size: all a reader of an append needs
+    });
+  }
+
+  openIntents(): Promise<Intent[]> {
+    return this.exclusive(async () => replayOpenIntents(await this.readText(), this.path));
+  }
+
+  compact(): Promise<void> {
+    return this.exclusive(async () => {
+      const open = replayOpenIntents(await this.readText(), this.path);
+      await this.closeHandle(); // the rename below replaces the inode our descriptor points at
+      await mkdir(dirname(this.path), { recursive: true });
+      await writeFileAtomic(this.path, open.map((intent) => encodeEntry({ type: 'begin', intent })).join(''));
+    });
+  }
+
+  close(): Promise<void> {
+    return this.exclusive(() => this.closeHandle());
+  }
+
+  private async appendHandle(): Promise<FileHandle> {
+    if (this.handle !== undefined) return this.handle;
+    await mkdir(dirname(this.path), { recursive: true });
+    const existed = await this.cutTornTail();
+    this.handle = await open(this.path, 'a', 0o600);
+    if (!existed) await fsyncDir(dirname(this.path)); // make the new file's name durable too
+    return this.handle;
+  }
+
+  /**
+   * cutTornTail truncates a last line left without its newline by a crash, so that the next
+   * append starts a fresh line instead of gluing itself onto garbage. Returns whether the file
+   * existed.
+   */
+  private async cutTornTail(): Promise<boolean> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.path);
+    } catch (error) {
+      if (hasCode(error, 'ENOENT')) return false;
+      throw error;
+    }
+    if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) await truncate(this.path, bytes.lastIndexOf(0x0a) + 1);
+    return true;
+  }
+
+  private async readText(): Promise<string> {
+    try {
+      return await readFile(this.path, 'utf8');
+    } catch (error) {
+      if (hasCode(error, 'ENOENT')) return '';
+      throw error;
+    }
+  }
+
+  private async closeHandle(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return runExclusive(`journal:${this.path}`, fn);
+  }
+}
+
+const journalFiles = new Map<string, JournalFile>();
+
+function journalFileFor(path: string): JournalFile {
+  const key = resolvePath(path);
+  let file = journalFiles.get(key);
+  if (file === undefined) {
+    file = new JournalFile(key);
+    journalFiles.set(key, file);
+  }
+  return file;
+}
