@@ -94,6 +94,37 @@ export interface InfrastructureSpec {
   updatePolicy: 'inPlace' | 'restart';
 }
 
+/** RenewalPolicy: a lease with less than `marginMs` left is renewed (DESIGN §3, leases). */
+export interface RenewalPolicy {
+  marginMs: number;
+}
+
+/**
+ * SliceSpec is what a loaded Slice's spec holds (defaults applied). A type alias, not an
+ * interface, so that it stays assignable to SliceResource's `Record<string, unknown>` spec.
+ */
+export type SliceSpec = {
+  backend: string;
+  instantiation: 'plc-instantiated' | 'delegated' | 'nm-controller';
+  description?: string;
+  url?: string;
+  nodes: string[];
+  users: string[];
+  tags: Record<string, string>;
+  /** controller is the nm-controller slice that redeems tickets for a delegated slice. */
+  controller?: string;
+  renewal: RenewalPolicy;
+  deletionPolicy: DeletionPolicy;
+};
+
+/** VesselSetSpec is what a loaded VesselSet's spec holds (defaults applied; counts default 0). */
+export type VesselSetSpec = {
+  backend: string;
+  vessels: { lan: number; wan: number; nat: number; random: number };
+  renewal: RenewalPolicy;
+  deletionPolicy: DeletionPolicy;
+};
+
 export interface ResourceBase<K extends Kind, S> {
   apiVersion: 'converge/v1';
   kind: K;

@@ -1,0 +1,60 @@
+/**
+ * Sizes and durations are strings with explicit units. This check runs on every document of a
+ * known kind, whether or not it passed the schema, so that all unit problems show up in one run;
+ * conversion later relies on it (a document with a bad unit never reaches conversion).
+ */
+import { formatFieldPath, type FieldPath } from '../field-path.js';
+import { report, type ManifestDocument } from '../manifest-document.js';
+import { valueAt } from '../raw-value.js';
+import type { Kind } from '../types.js';
+import { parseDuration, parseSize, type UnitResult } from '../units.js';
+
+/** UnitField is a path pattern (`*` matches every array item) and how to parse what is there. */
+interface UnitField {
+  pattern: Array<string | '*'>;
+  unit: 'size' | 'duration';
+}
+
+/** UNIT_FIELDS lists every field, per kind, that holds a size or a duration. */
+export const UNIT_FIELDS: Record<Kind, readonly UnitField[]> = {
+  Backend: [
+    { pattern: ['spec', 'timeouts', 'call'], unit: 'duration' },
+    { pattern: ['spec', 'timeouts', 'connect'], unit: 'duration' },
+  ],
+  Infrastructure: [
+    { pattern: ['spec', 'systems', '*', 'memory'], unit: 'size' },
+    { pattern: ['spec', 'systems', '*', 'disks', '*', 'size'], unit: 'size' },
+  ],
+  Slice: [{ pattern: ['spec', 'renewal', 'margin'], unit: 'duration' }],
+  VesselSet: [{ pattern: ['spec', 'renewal', 'margin'], unit: 'duration' }],
+};
+
+/** checkUnits reports BAD_UNIT / BAD_DURATION at each unparseable size or duration. */
+export function checkUnits(document: ManifestDocument, kind: Kind): void {
+  for (const field of UNIT_FIELDS[kind]) {
+    for (const path of expand(document.value, field.pattern)) {
+      const value = valueAt(document.value, path);
+      if (typeof value !== 'string' && typeof value !== 'number') continue;
+      const result: UnitResult = field.unit === 'size' ? parseSize(value) : parseDuration(value);
+      if (result.ok) continue;
+      const code = field.unit === 'size' ? 'BAD_UNIT' : 'BAD_DURATION';
+      report(document, code, path, `${formatFieldPath(path)}: ${result.message}`, { supersede: path });
+    }
+  }
+}
+
+/** expand turns a pattern into the concrete paths present in `root`. */
+function expand(root: unknown, pattern: Array<string | '*'>): FieldPath[] {
+  let paths: FieldPath[] = [[]];
+  for (const segment of pattern) {
+    if (segment !== '*') {
+      paths = paths.map((p) => [...p, segment]);
+      continue;
+    }
+    paths = paths.flatMap((p) => {
+      const items = valueAt(root, p);
+      return Array.isArray(items) ? items.map((_, i) => [...p, i]) : [];
+    });
+  }
+  return paths;
+}

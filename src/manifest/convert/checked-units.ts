@@ -1,0 +1,20 @@
+/**
+ * Unit conversion for documents that already passed checkUnits: a failure here is a bug in the
+ * loader, not a user error, hence the throw.
+ */
+import { parseDuration, parseSize, type UnitResult } from '../units.js';
+
+/** bytesOf converts a checked size string to bytes. */
+export function bytesOf(size: string): number {
+  return unwrap(parseSize(size), size);
+}
+
+/** millisecondsOf converts a checked duration string (or the default) to milliseconds. */
+export function millisecondsOf(duration: string | undefined, fallback: string): number {
+  return unwrap(parseDuration(duration ?? fallback), duration ?? fallback);
+}
+
+function unwrap(result: UnitResult, input: string): number {
+  if (!result.ok) throw new Error(`internal: unchecked unit ${JSON.stringify(input)} reached conversion`);
+  return result.value;
+}

@@ -1,0 +1,64 @@
+/**
+ * Shapes of documents as users write them, valid by the JSON Schemas. Conversion casts a plain
+ * document to these only after it passed the schema and the unit checks, and never before.
+ */
+import type { BackendType, CredentialRef, DeletionPolicy, Kind } from '../types.js';
+
+export interface ManifestShape<K extends Kind, S> {
+  apiVersion: 'converge/v1';
+  kind: K;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: S;
+}
+
+export interface BackendManifestSpec {
+  type: BackendType;
+  url: string;
+  credentials?: CredentialRef;
+  tls?: { caFile?: string; insecureSkipVerify?: boolean };
+  limits?: { concurrency?: number; callsPerSecond?: number };
+  timeouts?: { call?: string; connect?: string };
+  prune?: boolean;
+  options?: Record<string, unknown>;
+}
+
+export interface SystemManifest {
+  name: string;
+  cpu: number | { count: number; arch?: 'x86_64' | 'i386' };
+  memory: string;
+  image: string;
+  disks?: Array<{ size: string; mountPath?: string; fstype?: string }>;
+  interfaces?: Array<string | { network: string; dnsName?: string }>;
+  configure?: string;
+  testbed?: string;
+}
+
+export interface InfrastructureManifestSpec {
+  backend: string;
+  networks?: Array<{ name: string; outbound?: boolean; outports?: string[] }>;
+  systems: SystemManifest[];
+  deploy: Record<string, number>;
+  power?: 'running' | 'stopped';
+  deletionPolicy?: DeletionPolicy;
+  updatePolicy?: 'inPlace' | 'restart';
+}
+
+export interface SliceManifestSpec {
+  backend: string;
+  instantiation: 'plc-instantiated' | 'delegated' | 'nm-controller';
+  description?: string;
+  url?: string;
+  nodes?: string[];
+  users?: string[];
+  tags?: Record<string, string>;
+  controller?: string;
+  renewal?: { margin?: string };
+  deletionPolicy?: DeletionPolicy;
+}
+
+export interface VesselSetManifestSpec {
+  backend: string;
+  vessels: { lan?: number; wan?: number; nat?: number; random?: number };
+  renewal?: { margin?: string };
+  deletionPolicy?: DeletionPolicy;
+}

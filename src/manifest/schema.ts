@@ -1,0 +1,75 @@
+/**
+ * The JSON Schemas (schemas/<kind>.schema.json, draft 2020-12) are the single description of the
+ * manifest format: the loader validates with them and `converge schema` prints them for editors.
+ * They are read and compiled once per process, on first use.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { ConvergeError } from '../errors/converge-error.js';
+import type { Kind } from './types.js';
+
+/** JsonSchema is a parsed schema document; treat it as read-only. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/**
+ * SCHEMA_DIR is the project's schemas/ directory, found by walking up from this module to the
+ * first directory holding both `schemas/` and `package.json`: works from src/ (vitest, tsx) and
+ * from dist/src/ (compiled) alike.
+ */
+export const SCHEMA_DIR: string = findSchemaDir(dirname(fileURLToPath(import.meta.url)));
+
+const FILE_NAMES: Record<Kind, string> = {
+  Backend: 'backend',
+  Infrastructure: 'infrastructure',
+  Slice: 'slice',
+  VesselSet: 'vesselset',
+};
+
+let schemas: Map<Kind, JsonSchema> | undefined;
+let validators: Map<Kind, ValidateFunction> | undefined;
+
+/** schemaFileFor is the absolute path of a kind's schema file. */
+export function schemaFileFor(kind: Kind): string {
+  return join(SCHEMA_DIR, `${FILE_NAMES[kind]}.schema.json`);
+}
+
+/** schemaFor returns the JSON Schema of a kind (the object `converge schema` prints). */
+export function schemaFor(kind: Kind): JsonSchema {
+  schemas ??= new Map();
+  let schema = schemas.get(kind);
+  if (schema === undefined) {
+    schema = JSON.parse(readFileSync(schemaFileFor(kind), 'utf8')) as JsonSchema;
+    schemas.set(kind, schema);
+  }
+  return schema;
+}
+
+/**
+ * validateAgainstSchema checks a plain document value against its kind's schema and returns
+ * every error (allErrors), or an empty list. Errors are verbose (they carry their schema) and
+ * hold the offending data, so never print them raw: see describeSchemaErrors.
+ */
+export function validateAgainstSchema(kind: Kind, value: unknown): ErrorObject[] {
+  validators ??= compileAll();
+  const validate = validators.get(kind);
+  if (validate === undefined) throw new ConvergeError('TERMINAL', 'SCHEMA_MISSING', `no schema compiled for ${kind}`);
+  return validate(value) ? [] : [...(validate.errors ?? [])];
+}
+
+function compileAll(): Map<Kind, ValidateFunction> {
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false });
+  const kinds = Object.keys(FILE_NAMES) as Kind[];
+  return new Map(kinds.map((kind) => [kind, ajv.compile(schemaFor(kind))]));
+}
+
+/** findSchemaDir walks up from `start` (exported for tests of the dist/ layout). */
+export function findSchemaDir(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'schemas')) && existsSync(join(dir, 'package.json'))) return join(dir, 'schemas');
+    if (dirname(dir) === dir) {
+      throw new ConvergeError('TERMINAL', 'SCHEMA_DIR_NOT_FOUND', `cannot find the schemas/ directory above ${start}`);
+    }
+  }
+}
