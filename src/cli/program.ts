@@ -105,7 +105,8 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.ok : EXIT.invalid;
     }
     const converged = asConvergeError(error);
-    out.error(converged.code === 'MANIFESTS_INVALID' ? converged.message : `${converged.message} [${converged.code}]`);
+    if (converged.code === 'MANIFESTS_INVALID') out.diagnostics(converged.message, Number(converged.details.count ?? 0));
+    else out.error(`${converged.message} [${converged.code}]`);
     return exitCodeForError(converged);
   }
 }

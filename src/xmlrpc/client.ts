@@ -21,6 +21,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { setMaxListeners } from 'node:events';
 import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
 import { decodeResponse, encodeCall } from './codec.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -88,6 +89,8 @@ export class XmlRpcClient {
   /** call sends one method call and resolves with its decoded value, or throws a ConvergeError. */
   async call(method: string, params: XmlRpcValue[], options: CallOptions = {}): Promise<XmlRpcValue> {
     const started = Date.now();
+    // One run-wide signal is shared by thousands of concurrent requests, each adding a listener.
+    if (options.signal) setMaxListeners(0, options.signal);
     try {
       await this.#limiter.take(options.signal);
       const body = await this.#post(method, encodeCall(method, params), options);

@@ -13,9 +13,8 @@ export async function validateCommand(dir: string, out: Output, options: { check
   if (out.json) {
     out.record({ valid: !invalid, resources: set.resources.map((r) => `${r.kind}/${r.metadata.name}`), diagnostics: set.diagnostics });
   } else {
-    for (const d of set.diagnostics) (d.severity === 'error' ? out.error.bind(out) : out.line.bind(out))(formatDiagnostic(d));
+    if (set.diagnostics.length > 0) out.diagnostics(set.diagnostics.map(formatDiagnostic).join('\n'), set.diagnostics.length);
     if (!invalid) out.line(`${set.resources.length} resource(s) in ${set.files.length} file(s) are valid.`);
-    else out.line(`${set.diagnostics.filter((d) => d.severity === 'error').length} error(s); nothing was contacted or changed.`);
   }
   return invalid ? EXIT.invalid : EXIT.ok;
 }

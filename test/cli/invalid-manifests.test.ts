@@ -1,0 +1,50 @@
+/**
+ * Every invalid manifest fixture, run through `converge reconcile` and `plan` as a user would:
+ * exit 4, a `file:line:col: error: … [CODE]` diagnostic, no backend call (the backends point at a
+ * live simulator whose call log must stay empty) and the state file byte-for-byte unchanged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startImSimulator } from '../../src/backends/im/sim/index.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'manifests', 'invalid');
+const STATE = JSON.stringify({ formatVersion: 1, lineage: 'fixed-lineage', serial: 7, owner: 'fixed-owner', objects: {} });
+
+describe('invalid manifests through the CLI', async () => {
+  const cases = (await readdir(FIXTURES)).sort();
+  let sim: Awaited<ReturnType<typeof startImSimulator>>;
+
+  beforeAll(async () => {
+    sim = await startImSimulator();
+  });
+  afterAll(async () => sim.close());
+
+  it('has at least 25 invalid cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(cases)('%s: exit 4 with a located diagnostic, no backend call, state unchanged', async (name) => {
+    const dir = await mkdtemp(join(tmpdir(), `invalid-${name}-`));
+    await cp(join(FIXTURES, name), dir, { recursive: true, filter: (src) => !src.endsWith('expected.txt') });
+    for (const file of await readdir(dir, { recursive: true })) {
+      if (!/\.ya?ml$/.test(file)) continue;
+      const text = await readFile(join(dir, file), 'utf8');
+      await writeFile(join(dir, file), text.replace(/url: embedded/g, `url: "${sim.url}"`));
+    }
+    await mkdir(join(dir, '.converge'), { recursive: true });
+    await writeFile(join(dir, '.converge', 'state.json'), STATE);
+    const callsBefore = sim.sim.knobs.log.lastSeq;
+
+    for (const command of ['reconcile', 'plan']) {
+      const result = await runCli([command, dir], { cwd: dir });
+      expect(result.code, result.stderr).toBe(4);
+      expect(result.stderr).toMatch(/^[^\s:]+:\d+:\d+: error: .+ \[[A-Z_]+\]$/m);
+    }
+    expect(sim.sim.knobs.log.lastSeq).toBe(callsBefore);
+    expect(await readFile(join(dir, '.converge', 'state.json'), 'utf8')).toBe(STATE);
+    expect((await readdir(join(dir, '.converge'))).sort()).toEqual(['state.json']);
+  });
+});

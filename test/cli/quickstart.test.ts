@@ -1,0 +1,65 @@
+/**
+ * The quick start as a new user runs it, on a copy of the example manifests: converge, converge
+ * again (no mutating call), scale a deploy count up and down, and see each change in `plan`.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { copyExamples, editFile, jsonLines, reportOf, runCli } from '../helpers/cli.js';
+import { embeddedImState, liveInfrastructures, vmCount } from '../helpers/im-sim-state.js';
+
+describe('quick start on the embedded IM simulator', () => {
+  it('creates the examples, is idempotent, and scales deploy counts exactly', async () => {
+    const dir = await copyExamples();
+
+    const first = await runCli(['reconcile', dir]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Converged: 2 of 2 object\(s\)/);
+    let dump = embeddedImState(dir);
+    expect(liveInfrastructures(dump).map((i) => i.key).sort()).toEqual(['Infrastructure/data', 'Infrastructure/web']);
+    expect([vmCount(dump, 'Infrastructure/web', 'front'), vmCount(dump, 'Infrastructure/web', 'worker'), vmCount(dump, 'Infrastructure/data', 'db')]).toEqual([1, 2, 1]);
+
+    const again = await runCli(['reconcile', dir, '--json']);
+    expect(again.code).toBe(0);
+    expect(reportOf(again.stdout).mutatingCalls).toBe(0);
+    expect(Object.keys(reportOf(again.stdout).calls).every((m) => m.startsWith('Get'))).toBe(true);
+
+    const noChanges = await runCli(['plan', dir]);
+    expect(noChanges.code).toBe(0);
+    expect(noChanges.stdout).toContain('No changes.');
+
+    await editFile(join(dir, 'web.yaml'), 'worker: 2', 'worker: 4');
+    const plan = await runCli(['plan', dir]);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('~ Infrastructure/web');
+    expect(plan.stdout).toContain('deploy.worker: 2 → 4');
+    const planJson = await runCli(['plan', dir, '--json']);
+    expect(planJson.code).toBe(2);
+    const doc = jsonLines(planJson.stdout)[0] as { actions: Array<{ key: string; action: string; changes: unknown[] }> };
+    expect(doc.actions.find((a) => a.key === 'Infrastructure/web')).toMatchObject({ action: 'update', changes: [{ path: 'deploy.worker', before: 2, after: 4 }] });
+
+    const up = await runCli(['reconcile', dir, '--json']);
+    expect(up.code).toBe(0);
+    expect(reportOf(up.stdout).calls).toMatchObject({ AddResource: 1 });
+    dump = embeddedImState(dir);
+    expect(vmCount(dump, 'Infrastructure/web', 'worker')).toBe(4);
+    const workerIds = liveInfrastructures(dump).find((i) => i.key === 'Infrastructure/web')!.vms.filter((v) => v.system === 'worker').map((v) => v.id);
+
+    await editFile(join(dir, 'web.yaml'), 'worker: 4', 'worker: 1');
+    const down = await runCli(['reconcile', dir, '--json']);
+    expect(down.code).toBe(0);
+    expect(reportOf(down.stdout).calls).toMatchObject({ RemoveResource: 1 });
+    dump = embeddedImState(dir);
+    const left = liveInfrastructures(dump).find((i) => i.key === 'Infrastructure/web')!.vms.filter((v) => v.system === 'worker').map((v) => v.id);
+    expect(left).toEqual([Math.min(...workerIds)]);
+    expect(vmCount(dump, 'Infrastructure/web', 'front')).toBe(1);
+
+    const status = await runCli(['status', dir, '--json']);
+    expect(status.code).toBe(0);
+    const objects = (jsonLines(status.stdout)[0] as { objects: Array<{ key: string; live: string }> }).objects;
+    expect(objects.map((o) => [o.key, o.live])).toEqual([
+      ['Infrastructure/data', 'ready'],
+      ['Infrastructure/web', 'ready'],
+    ]);
+  });
+});
