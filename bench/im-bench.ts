@@ -1,21 +1,21 @@
 /**
  * IM benchmark: N infrastructures (default 10, 100, 1000) on the IM simulator with a settable
  * per-call latency. For the create pass and for a following no-op pass it prints wall time,
- * backend calls by method (counted by the simulator) and peak RSS. Each N runs in its own child
- * process so RSS figures do not mix; client and simulator share that process, as with
- * `url: embedded`.
+ * backend calls by method (counted by the simulator) and converge's peak RSS. The simulator runs
+ * in its own process (`converge sim im`), as a real IM server would, so the figures are
+ * converge's alone; each N runs in a fresh child process so RSS figures do not mix.
  *
  *   npm run bench                      # N = 10, 100, 1000 at 0 ms latency
  *   npm run bench -- --latency 5 --counts 100,1000 --concurrency 16
+ *   node dist/bench/im-bench.js --child --n 1000 --url http://127.0.0.1:8899/   # a simulator you started
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startImSimulator } from '../src/backends/im/sim/index.js';
-import { SimKnobs } from '../src/xmlrpc/sim/knobs.js';
+import { XmlRpcClient } from '../src/xmlrpc/client.js';
 import { openWorkspace } from '../src/cli/open-workspace.js';
 import { converge } from '../src/engine/converge.js';
 import { silentSink } from '../src/engine/events.js';
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     counts: { type: 'string', default: '10,100,1000' },
     latency: { type: 'string', default: '0' },
     concurrency: { type: 'string', default: '16' },
+    url: { type: 'string' },
   },
 });
 
@@ -49,35 +50,52 @@ async function manifests(dir: string, url: string, n: number, concurrency: numbe
   await writeFile(join(dir, 'bench.yaml'), docs.join('\n---\n'));
 }
 
-async function pass(dir: string, knobs: SimKnobs, concurrency: number): Promise<PassFigures> {
-  const since = knobs.log.lastSeq;
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+async function pass(dir: string, control: XmlRpcClient, concurrency: number): Promise<PassFigures> {
+  await control.call('converge.sim.clearCallLog', []);
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
   const started = performance.now();
   const ws = await openWorkspace({ dir, sink: silentSink });
   try {
     const report = await converge(ws, { waitMs: 600_000, pollMs: 200, prune: () => false, globalLimit: concurrency, signal: new AbortController().signal, sink: silentSink, generator: 'bench' });
     const wallMs = performance.now() - started;
-    return { wallMs, calls: knobs.log.countByMethod(since), peakRssMB: Math.max(peak, process.memoryUsage().rss) / 2 ** 20, outcome: report.outcome };
+    const calls = (await control.call('converge.sim.callCounts', [])) as Record<string, number>;
+    return { wallMs, calls, peakRssMB: Math.max(peak, process.memoryUsage.rss()) / 2 ** 20, outcome: report.outcome };
   } finally {
     clearInterval(sampler);
     await ws.close();
   }
 }
 
+/** startSimulatorProcess runs `converge sim im` and resolves with its URL. */
+function startSimulatorProcess(latencyMs: string): Promise<{ url: string; stop(): void }> {
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const sim = spawn(process.execPath, [cli, 'sim', 'im', '--port', '0', '--latency', latencyMs, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    sim.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /"url":"([^"]+)"/.exec(text);
+      if (match) resolve({ url: match[1]!, stop: () => sim.kill('SIGTERM') });
+    });
+    sim.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+}
+
 async function child(): Promise<void> {
   const n = Number(values.n);
   const concurrency = Number(values.concurrency);
-  const knobs = new SimKnobs({ latencyMs: Number(values.latency) });
-  const server = await startImSimulator({ knobs });
+  const sim = values.url ? { url: values.url, stop: () => undefined } : await startSimulatorProcess(values.latency!);
+  const control = new XmlRpcClient({ url: sim.url });
   const dir = await mkdtemp(join(tmpdir(), 'converge-bench-'));
   try {
-    await manifests(dir, server.url, n, concurrency);
-    const create = await pass(dir, knobs, concurrency);
-    const noop = await pass(dir, knobs, concurrency);
+    await manifests(dir, sim.url, n, concurrency);
+    const create = await pass(dir, control, concurrency);
+    const noop = await pass(dir, control, concurrency);
     process.stdout.write(JSON.stringify({ n, create, noop }));
   } finally {
-    await server.close();
+    control.close();
+    sim.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -98,7 +98,10 @@ async function handleRequest(options: XmlRpcServerOptions, req: IncomingMessage,
     return sendXml(options, req, res, encodeFault(1, `<class 'xml.parsers.expat.ExpatError'>:${(error as Error).message}`));
   }
   const abort = new AbortController();
-  res.on('close', () => abort.abort());
+  // Abort only when the client left before the answer (creating the abort reason costs).
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
   const context: CallContext = { method: call.method, headers: req.headers, signal: abort.signal };
 
   if (options.knobs && call.method.startsWith(CONTROL_PREFIX)) {

@@ -23,6 +23,7 @@ export class ImDriver implements Driver {
   readonly name: string;
   readonly #client: XmlRpcClient;
   readonly #api: ImApi;
+  readonly #parallel: number;
 
   constructor(deps: DriverDeps, credentials: Secret | undefined) {
     this.name = deps.backend.metadata.name;
@@ -31,6 +32,7 @@ export class ImDriver implements Driver {
     }
     const entries: AuthEntry[] = parseAuthFile(credentials.reveal(), credentials.source);
     const spec = deps.backend.spec;
+    this.#parallel = spec.limits.concurrency * 2;
     this.#client = new XmlRpcClient({
       url: deps.url,
       timeoutMs: spec.timeouts.callMs,
@@ -54,7 +56,7 @@ export class ImDriver implements Driver {
   }
 
   observe(ctx: ObserveContext): Promise<ObservedObject[]> {
-    return observeIm(this.#api, this.name, ctx.owner, ctx.signal);
+    return observeIm(this.#api, this.name, ctx.owner, this.#parallel, ctx.signal);
   }
 
   create(desired: DesiredObject, ctx: ApplyContext): Promise<ApplyResult> {

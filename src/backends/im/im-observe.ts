@@ -6,6 +6,7 @@
  * GetInfrastructureContMsg is read only for infrastructures that are degraded or failed.
  */
 import { isKind } from '../../errors/converge-error.js';
+import { mapLimit } from '../../engine/semaphore.js';
 import type { ObjectStatus, ObservedObject } from '../driver.js';
 import type { ImApi, ImInfrastructureState } from './im-api.js';
 import { normaliseRecipe, toMegabytes, type ImSpec, type ImSystem } from './im-spec.js';
@@ -27,9 +28,13 @@ export interface ImDetail {
   vms: ImVm[];
 }
 
-export async function observeIm(api: ImApi, backend: string, owner: string, signal: AbortSignal): Promise<ObservedObject[]> {
+/**
+ * observeIm reads at most `parallel` infrastructures at a time: enough to keep the client's
+ * sockets busy, few enough that thousands of infrastructures do not all hold replies in memory.
+ */
+export async function observeIm(api: ImApi, backend: string, owner: string, parallel: number, signal: AbortSignal): Promise<ObservedObject[]> {
   const ids = await api.list(ownerFilter(owner), signal);
-  const found = await Promise.all(ids.map((id) => observeOne(api, backend, owner, id, signal)));
+  const found = await mapLimit(ids, parallel, (id) => observeOne(api, backend, owner, id, signal));
   return markDuplicates(found.filter((o): o is ObservedObject => o !== undefined));
 }
 
