@@ -1,0 +1,96 @@
+/**
+ * ExportInfrastructure / ImportInfrastructure. The export is a JSON string shaped like IM's
+ * serialization (id, vm_list, auth, radl, ...) printed with Python's json.dumps separators, plus
+ * a `sim_state` member that carries the simulator's own record so an import restores it exactly.
+ * Import keeps the exported id and makes the importing user the owner; VMs whose
+ * contextualization never ran read `unconfigured` afterwards, as in IM.
+ */
+import { setNow } from '../contextualization.js';
+import { vmState } from '../model/states.js';
+import { valueAt, visibleText } from '../model/timeline.js';
+import type { InfraRecord } from '../model/types.js';
+import { printRadl } from '../radl/printer.js';
+import { pyTruthy } from '../python.js';
+import type { MethodSpec } from './envelope.js';
+import { authorize, type Arg, type MethodContext } from './context.js';
+
+export function transferSpecs(ctx: MethodContext): MethodSpec[] {
+  return [
+    {
+      name: 'ExportInfrastructure',
+      params: ['inf_id', 'delete', 'auth_data'],
+      required: 3,
+      run: ([infId, del, auth]) => {
+        const inf = ctx.store.getInfrastructure(infId, authorize(ctx, auth));
+        const text = pythonJson(exported(ctx, inf));
+        if (pyTruthy(del)) {
+          inf.destroyedAt = ctx.store.now();
+          ctx.store.touch(inf);
+        }
+        return text;
+      },
+    },
+    { name: 'ImportInfrastructure', params: ['str_inf', 'auth_data'], required: 2, run: ([text, auth]) => importInfrastructure(ctx, text, auth) },
+  ];
+}
+
+function exported(ctx: MethodContext, inf: InfraRecord): unknown {
+  const now = ctx.store.now();
+  return {
+    id: inf.id,
+    vm_list: inf.vms.map((vm) => ({
+      last_update: Math.floor(now / 1000),
+      destroy: vm.destroyed,
+      state: vm.destroyed ? 'off' : vmState(ctx.store, inf, vm),
+      id: vm.cloudId,
+      im_id: vm.imId,
+      creation_im_id: vm.imId,
+      cloud: { id: vm.cloud.id, type: vm.cloud.type, server: '', port: -1, protocol: '', path: '' },
+      info: printRadl(vm.info),
+      requested_radl: printRadl(vm.info),
+      cont_out: vm.contMsg,
+      configured: valueAt(vm.configured, now, null),
+    })),
+    auth: inf.owners.map((o) => ({ type: 'InfrastructureManager', username: o.username, password: o.password, token: o.token, admin: false })),
+    radl: printRadl(inf.radl),
+    private_networks: inf.privateNetworks,
+    deleted: false,
+    cont_out: visibleText(inf.contMsg, now),
+    configured: valueAt(inf.configured, now, null),
+    sim_state: structuredClone(inf),
+  };
+}
+
+function importInfrastructure(ctx: MethodContext, text: Arg, auth: Arg): string {
+  const caller = authorize(ctx, auth);
+  if (typeof text !== 'string') throw new Error('the JSON object must be str, bytes or bytearray, not dict');
+  const data = JSON.parse(text) as { sim_state?: InfraRecord };
+  const record = data.sim_state;
+  if (!record || typeof record.id !== 'string' || !Array.isArray(record.vms)) throw new Error("'sim_state'");
+  const existing = ctx.store.record(record.id);
+  if (existing && !ctx.store.isGone(existing)) throw new Error('Trying to add an existing infrastructure ID.');
+  const now = ctx.store.now();
+  record.owners = caller.identities;
+  record.destroyedAt = null;
+  record.deletingFrom = null;
+  for (const vm of record.vms) if (valueAt(vm.configured, now, null) === null) vm.configured = setNow(vm.configured, now, false);
+  ctx.store.state.infrastructures = ctx.store.state.infrastructures.filter((i) => i.id !== record.id);
+  ctx.store.state.infrastructures.push(record);
+  ctx.store.touch(record);
+  return record.id;
+}
+
+/** pythonJson prints like Python's json.dumps: `", "` and `": "` separators, ASCII only. */
+export function pythonJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (typeof value === 'object') {
+    return `{${Object.entries(value).map(([k, v]) => `${asciiJson(k)}: ${pythonJson(v)}`).join(', ')}}`;
+  }
+  if (typeof value === 'string') return asciiJson(value);
+  return JSON.stringify(value);
+}
+
+function asciiJson(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
