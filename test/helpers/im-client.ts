@@ -5,7 +5,7 @@
 import { XmlRpcClient } from '../../src/xmlrpc/client.js';
 import type { XmlRpcValue } from '../../src/xmlrpc/value.js';
 
-export const DEMO_AUTH = [
+export const DEMO_AUTH: Array<Record<string, string>> = [
   { id: 'im', type: 'InfrastructureManager', username: 'demo', password: 'demo-password' },
   { id: 'dummy', type: 'Dummy' },
 ];

@@ -68,7 +68,7 @@ describe('value types and service methods', () => {
   });
 
   it('identifies OIDC users by their token subject', async () => {
-    const mine = [{ type: 'InfrastructureManager', token: jwt('alice') }, { id: 'dummy', type: 'Dummy' }];
+    const mine: Array<Record<string, string>> = [{ type: 'InfrastructureManager', token: jwt('alice') }, { id: 'dummy', type: 'Dummy' }];
     const created = await createInfra(sim, RICH, mine);
     expect(await sim.call('GetInfrastructureOwners', created, [{ type: 'InfrastructureManager', token: jwt('alice') }])).toEqual([true, ['__OPENID__alice']]);
     expect(await sim.call('GetInfrastructureOwners', created, [{ type: 'InfrastructureManager', token: jwt('bob') }])).toEqual([false, 'Access to this infrastructure not granted.']);
