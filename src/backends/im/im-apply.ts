@@ -49,7 +49,7 @@ export async function updateIm(api: ImApi, desired: DesiredObject, observed: Obs
   await resizeVms(api, infId, spec, detail, changes, ctx);
   const recipes = changes.filter((c) => /^systems\.[^.]+\.configure$/.test(c.path));
   if (recipes.length > 0) {
-    const text = reconfigureRadl(recipes.map((c) => [c.path.split('.')[1]!, String(c.after ?? '')]));
+    const text = reconfigureRadl(recipes.map((c) => [c.path.split('.')[1]!, typeof c.after === 'string' ? c.after : null]));
     await ctx.mutate('Reconfigure', infId, () => api.reconfigure(infId, text, ctx.signal));
   }
   if (changed('power').length > 0 && spec.power !== null) {

@@ -63,16 +63,26 @@ function configureRadl(name: string, recipe: string): string {
 }
 
 /**
- * createRadl is the whole document for CreateInfrastructure. Without any configure recipe,
- * `contextualize ()` turns contextualization off, so VMs are `configured` as soon as they run.
+ * contextualizeRadl names the (system, recipe) pairs IM runs. An empty `contextualize ()` turns
+ * contextualization off (VMs are `configured` as soon as they run). IM merges a later document's
+ * items into the stored ones (Reconfigure), so recipes added after creation must be named here
+ * too: without items, the stored empty `contextualize ()` would keep them from ever running.
  */
+function contextualizeRadl(systems: string[]): string {
+  if (systems.length === 0) return 'contextualize ()';
+  return `contextualize (
+${systems.map((s) => `system ${s} configure ${s}`).join('\n')}
+)`;
+}
+
+/** createRadl is the whole document for CreateInfrastructure. */
 export function createRadl(spec: ImSpec, memoryBytes: Record<string, number>, cpuOf: (system: string) => number, marker: OwnershipMarker): string {
   const parts = [markerRadl(marker)];
   for (const [name, net] of Object.entries(spec.networks)) parts.push(networkRadl(name, net));
   for (const [name, system] of Object.entries(spec.systems)) parts.push(systemRadl(name, system, cpuOf(name), memoryBytes[name] ?? 0));
   const recipes = Object.entries(spec.systems).filter(([, s]) => s.configure !== null);
   for (const [name, system] of recipes) parts.push(configureRadl(name, system.configure!));
-  if (recipes.length === 0) parts.push('contextualize ()');
+  parts.push(contextualizeRadl(recipes.map(([name]) => name)));
   for (const [name, count] of Object.entries(spec.deploy)) parts.push(`deploy ${name} ${count}`);
   return `${parts.join('\n')}\n`;
 }
@@ -87,7 +97,12 @@ export function alterVmRadl(system: string, cpu: number, memoryBytes: number): s
   return `system ${system} (\ncpu.count >= ${cpu} and\nmemory.size >= ${formatSize(memoryBytes)}\n)\n`;
 }
 
-/** reconfigureRadl carries the new recipes; IM merges them into the stored RADL and re-runs them. */
-export function reconfigureRadl(recipes: Array<[string, string]>): string {
-  return recipes.map(([name, recipe]) => configureRadl(name, recipe)).join('\n') + '\n';
+/**
+ * reconfigureRadl carries changed recipes; IM replaces the stored configure blocks and re-runs
+ * contextualization. A removed recipe (null) becomes an empty `configure <system> ()`.
+ */
+export function reconfigureRadl(recipes: Array<[string, string | null]>): string {
+  const blocks = recipes.map(([name, recipe]) => (recipe === null ? `configure ${name} ()` : configureRadl(name, recipe)));
+  const run = recipes.filter(([, recipe]) => recipe !== null).map(([name]) => name);
+  return [...blocks, ...(run.length > 0 ? [contextualizeRadl(run)] : [])].join('\n') + '\n';
 }
