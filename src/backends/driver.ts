@@ -6,6 +6,7 @@
 import type { BackendType, DeletionPolicy, Kind, WorkloadResource } from '../manifest/types.js';
 import type { JsonObject } from '../util/json.js';
 import type { FieldChange } from '../plan/types.js';
+import type { ObjectRecord } from '../state/types.js';
 
 /** DesiredObject is one backend object a resource expands into, with a stable key. */
 export interface DesiredObject {
@@ -41,6 +42,8 @@ export interface ObservedObject {
   status: ObjectStatus;
   /** detail holds driver-private facts needed to act (e.g. VM ids); never diffed or hashed. */
   detail?: unknown;
+  /** dependsOn names live objects this one needs (a VM its network): deletes run dependents first. */
+  dependsOn?: string[];
 }
 
 /** PlanHooks tell the planner how to diff a backend's objects. */
@@ -72,7 +75,14 @@ export interface ApplyResult {
 export interface ObserveContext {
   signal: AbortSignal;
   owner: string;
+  /** records are what state remembers of this backend's objects (for APIs without markers). */
+  records: readonly ObjectRecord[];
+  /** now is the engine's clock (injectable), for leases and expiry. */
+  now: Date;
 }
+
+/** ObserveHint names object keys to look at again (watch mode); `all` asks for a full re-read. */
+export type ObserveHint = { keys: string[] } | { all: true };
 
 /** Driver serves the kinds of one Backend resource. */
 export interface Driver {
@@ -89,6 +99,8 @@ export interface Driver {
   update(desired: DesiredObject, observed: ObservedObject, changes: FieldChange[], ctx: ApplyContext): Promise<ApplyResult>;
   /** delete removes the object; deleting what is already gone succeeds. */
   delete(observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult>;
+  /** events, when the API has an event stream, yields hints until `signal` aborts (watch mode). */
+  events?(signal: AbortSignal): AsyncIterable<ObserveHint>;
   /** close logs out sessions and stops streams. */
   close(): Promise<void>;
 }

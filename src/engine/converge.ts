@@ -66,7 +66,7 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
   while (!options.signal.aborted) {
     pass += 1;
     options.sink.emit({ type: 'pass', pass });
-    observation = await observeAll(ws.drivers, loop.state.owner, options.signal, options.sink);
+    observation = await observeAll(ws.drivers, { owner: loop.state.owner, signal: options.signal, sink: options.sink, state: loop.state, now: now() });
     markUnavailable(ws, observation, loop);
     if (pass === 1) await settleOpenIntents(ws.store.journal, observation, options.sink);
     recordObservation(loop.state, observation, ws.desired, now());

@@ -6,6 +6,7 @@
 import type { Driver, ObservedObject } from '../backends/driver.js';
 import { asConvergeError, type ConvergeError } from '../errors/converge-error.js';
 import type { EventSink } from './events.js';
+import type { StateSnapshot } from '../state/types.js';
 
 export interface Observation {
   objects: ObservedObject[];
@@ -14,14 +15,24 @@ export interface Observation {
   unavailable: Map<string, ConvergeError>;
 }
 
-export async function observeAll(drivers: ReadonlyMap<string, Driver>, owner: string, signal: AbortSignal, sink: EventSink): Promise<Observation> {
+export interface ObserveAllOptions {
+  owner: string;
+  signal: AbortSignal;
+  sink: EventSink;
+  state: Pick<StateSnapshot, 'objects'>;
+  now: Date;
+}
+
+export async function observeAll(drivers: ReadonlyMap<string, Driver>, options: ObserveAllOptions): Promise<Observation> {
+  const { owner, signal, sink } = options;
+  const records = Object.values(options.state.objects);
   const objects: ObservedObject[] = [];
   const unavailable = new Map<string, ConvergeError>();
   await Promise.all(
     [...drivers.values()].map(async (driver) => {
       const started = Date.now();
       try {
-        const found = await driver.observe({ signal, owner });
+        const found = await driver.observe({ signal, owner, now: options.now, records: records.filter((r) => r.backend === driver.name) });
         objects.push(...found);
         sink.emit({ type: 'observed', backend: driver.name, objects: found.length, ms: Date.now() - started });
       } catch (thrown) {

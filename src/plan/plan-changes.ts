@@ -7,8 +7,11 @@
  * - desired and observed, no change        → noop (listed in `pending` when not ready)
  * - changes that can all be made in place  → update
  * - any change to an immutable path         → replace (delete + create)
- * - observed, not desired (owned by us)     → delete when prune is on for its backend
+ * - observed, not desired, but part of a resource that is still desired (a VM beyond a lowered
+ *   deploy count)                            → delete
+ * - observed, not desired, resource gone     → delete when prune is on for its backend
  *   (deletionPolicy Orphan: the object is let go, not deleted); otherwise a note
+ * Deletes wait for the deletes of the objects that depend on them (a VM before its network).
  */
 import type { DesiredObject, ObservedObject, PlanHooks } from '../backends/driver.js';
 import type { StateSnapshot } from '../state/types.js';
@@ -44,13 +47,25 @@ export function planChanges(input: PlanInput): Plan {
       pending.push({ key: desired.key, phase: observed.status.phase, ...(observed.status.message ? { message: observed.status.message } : {}) });
     }
   }
+  const desiredResources = new Set(input.desired.map((d) => d.resource));
+  const deleted: ObservedObject[] = [];
   for (const observed of input.observed) {
     if (desiredKeys.has(observed.key)) continue;
     const record = input.state.objects[observed.key];
     if (record?.orphaned) continue;
-    if (input.prune(observed.backend)) actions.push(planDelete(observed, record?.deletionPolicy ?? 'Delete'));
-    else notes.push(`${observed.key} is on backend ${observed.backend} but in no manifest; it is left alone (use --prune to delete it)`);
+    const resource = resourceOf(observed.key);
+    if (desiredResources.has(resource)) {
+      actions.push(planDelete(observed, 'Delete', `no longer desired by ${resource}`));
+    } else if (input.prune(observed.backend)) {
+      const policy = record?.deletionPolicy ?? 'Delete';
+      actions.push(planDelete(observed, policy, policy === 'Orphan' ? 'no longer in the manifests; deletionPolicy Orphan: let go, not deleted' : 'no longer in the manifests (prune)'));
+    } else {
+      notes.push(`${observed.key} is on backend ${observed.backend} but in no manifest; it is left alone (use --prune to delete it)`);
+      continue;
+    }
+    deleted.push(observed);
   }
+  orderDeletes(actions, deleted);
   actions.sort((a, b) => a.key.localeCompare(b.key));
   return {
     formatVersion: PLAN_FORMAT_VERSION,
@@ -88,15 +103,29 @@ function planDesired(desired: DesiredObject, observed: ObservedObject | undefine
   return { ...base, ids: observed.ids, action: 'noop', changes: [], reason: 'up to date' };
 }
 
-function planDelete(observed: ObservedObject, deletionPolicy: 'Delete' | 'Orphan'): PlannedAction {
+/** resourceOf: object keys start with their resource's `Kind/name`. */
+export function resourceOf(key: string): string {
+  return key.split('/').slice(0, 2).join('/');
+}
+
+/** orderDeletes makes each delete wait for the deletes of objects that depend on it. */
+function orderDeletes(actions: PlannedAction[], deleted: ObservedObject[]): void {
+  const deleting = new Set(deleted.map((o) => o.key));
+  for (const action of actions) {
+    if (action.action !== 'delete') continue;
+    action.dependsOn = deleted.filter((o) => o.key !== action.key && o.dependsOn?.includes(action.key) && deleting.has(o.key)).map((o) => o.key);
+  }
+}
+
+function planDelete(observed: ObservedObject, deletionPolicy: 'Delete' | 'Orphan', reason: string): PlannedAction {
   return {
     key: observed.key,
-    resource: observed.key.split('/').slice(0, 2).join('/'),
+    resource: resourceOf(observed.key),
     kind: observed.kind,
     backend: observed.backend,
     action: 'delete',
     changes: [],
-    reason: deletionPolicy === 'Orphan' ? 'no longer in the manifests; deletionPolicy Orphan: let go, not deleted' : 'no longer in the manifests (prune)',
+    reason,
     dependsOn: [],
     ids: observed.ids,
     deletionPolicy,

@@ -78,7 +78,7 @@ export function runBackendContract(subject: ContractSubject): void {
       try {
         const state = await ws.store.read();
         const driver = [...ws.drivers.values()][0]!;
-        const observed = await driver.observe({ signal: new AbortController().signal, owner: state.owner });
+        const observed = await driver.observe({ signal: new AbortController().signal, owner: state.owner, now: new Date(), records: Object.values(state.objects) });
         expect(observed.map((o) => o.key).sort()).toEqual([...subject.keys].sort());
         const plan = planChanges({ desired: ws.desired, observed, state, hooks: { [driver.name]: driver.hooks }, prune: () => false, manifestsDigest: '', now: new Date(), generator: 't' });
         expect(plan.actions.map((a) => a.action)).toEqual(subject.keys.map(() => 'noop'));
@@ -93,7 +93,7 @@ export function runBackendContract(subject: ContractSubject): void {
       try {
         const state = await ws.store.read();
         const driver = [...ws.drivers.values()][0]!;
-        const [target] = await driver.observe({ signal: new AbortController().signal, owner: state.owner });
+        const [target] = await driver.observe({ signal: new AbortController().signal, owner: state.owner, now: new Date(), records: Object.values(state.objects) });
         const ctx = { signal: new AbortController().signal, owner: state.owner, progress: () => undefined, mutate: <T,>(_m: string, _t: string, call: () => Promise<T>) => call() };
         await driver.delete(target!, ctx);
         await driver.delete(target!, ctx);
@@ -119,7 +119,7 @@ export function runBackendContract(subject: ContractSubject): void {
       const ws = await openWorkspace({ dir, sink });
       try {
         const driver = [...ws.drivers.values()][0]!;
-        const error = await driver.observe({ signal: new AbortController().signal, owner: 'x' }).catch((e: unknown) => e);
+        const error = await driver.observe({ signal: new AbortController().signal, owner: 'x', now: new Date(), records: [] }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConvergeError);
         expect((error as ConvergeError).kind).toBe('TRANSIENT');
         expect(events.some((e) => e.type === 'retry')).toBe(true);

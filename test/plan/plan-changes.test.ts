@@ -67,11 +67,25 @@ describe('planChanges', () => {
     { reason: 'an owned object not in the manifests is left alone without prune', d: [], o: [observed('B', base)], want: {} },
     { reason: 'with prune it is deleted', d: [], o: [observed('B', base)], prune: true, want: { B: 'delete' } },
     { reason: 'an orphaned object is never touched, even with prune', d: [], o: [observed('B', base)], prune: true, orphaned: ['B'], want: {} },
+    {
+      reason: 'a part of a still-desired resource (a VM beyond a lowered count) is deleted without prune',
+      d: [desired('Infrastructure/w/vm/a-0', base)].map((x) => ({ ...x, resource: 'Infrastructure/w' })),
+      o: [observed('Infrastructure/w/vm/a-0', base), observed('Infrastructure/w/vm/a-1', base)],
+      want: { 'Infrastructure/w/vm/a-0': 'noop', 'Infrastructure/w/vm/a-1': 'delete' },
+    },
   ];
   it.each(rows)('$reason', ({ d, o, prune, orphaned, want, paths }) => {
     const result = plan(d, o, prune, orphaned);
     expect(Object.fromEntries(result.actions.map((a) => [a.key, a.action]))).toEqual(want);
     if (paths) expect(result.actions[0]!.changes.map((c) => c.path)).toEqual(paths);
+  });
+
+  it('deletes dependents before what they depend on', () => {
+    const vm = { ...observed('Infrastructure/w/vm/a-0', base), dependsOn: ['Infrastructure/w/network/lan'] };
+    const result = plan([], [vm, observed('Infrastructure/w/network/lan', base)], true);
+    const net = result.actions.find((a) => a.key === 'Infrastructure/w/network/lan')!;
+    expect(net.dependsOn).toEqual(['Infrastructure/w/vm/a-0']);
+    expect(result.actions.find((a) => a.key === 'Infrastructure/w/vm/a-0')!.dependsOn).toEqual([]);
   });
 
   it('lists a live object that is not ready yet as pending, and the left-alone object as a note', () => {

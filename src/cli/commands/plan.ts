@@ -25,7 +25,7 @@ export async function planCommand(dir: string, out: Output, options: PlanOptions
   try {
     const state = await ws.store.read();
     const signal = new AbortController().signal;
-    const observation = await observeAll(ws.drivers, state.owner, signal, out.json ? quiet : out);
+    const observation = await observeAll(ws.drivers, { owner: state.owner, signal, sink: out.json ? quiet : out, state, now: new Date() });
     for (const [backend, error] of observation.unavailable) out.error(`backend ${backend} could not be observed: ${error.message} [${error.code}]`);
     if (observation.unavailable.size > 0) return EXIT.failure;
     const plan = planChanges({
