@@ -6,7 +6,7 @@
 import type { BackendType, DeletionPolicy, Kind, WorkloadResource } from '../manifest/types.js';
 import type { JsonObject } from '../util/json.js';
 import type { FieldChange } from '../plan/types.js';
-import type { ObjectRecord } from '../state/types.js';
+import type { Intent, ObjectRecord } from '../state/types.js';
 
 /** DesiredObject is one backend object a resource expands into, with a stable key. */
 export interface DesiredObject {
@@ -84,6 +84,19 @@ export interface ObserveContext {
 /** ObserveHint names object keys to look at again (watch mode); `all` asks for a full re-read. */
 export type ObserveHint = { keys: string[] } | { all: true };
 
+export interface RecoverContext extends ObserveContext {
+  mutate: ApplyContext['mutate'];
+}
+
+/** RecoveredIntent says how recover settled one intent; `ids` are recorded in state for `key`. */
+export interface RecoveredIntent {
+  intentId: string;
+  note: string;
+  key?: string;
+  ids?: Record<string, string>;
+  extra?: Record<string, unknown>;
+}
+
 /** Driver serves the kinds of one Backend resource. */
 export interface Driver {
   readonly name: string;
@@ -99,6 +112,14 @@ export interface Driver {
   update(desired: DesiredObject, observed: ObservedObject, changes: FieldChange[], ctx: ApplyContext): Promise<ApplyResult>;
   /** delete removes the object; deleting what is already gone succeeds. */
   delete(observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult>;
+  /**
+   * recover settles open journal intents that observation alone cannot (DESIGN §5), for objects
+   * that cannot carry a marker yet or at all: e.g. a VM cloned but not yet marked when the run
+   * died, or Seattle vessels acquired by a call whose reply was lost. It runs before the first
+   * observe of a run; it may adopt (mark, record) or clean up, through `ctx.mutate`. Intents it does
+   * not return are settled the generic way (present/absent by key) after observation.
+   */
+  recover?(intents: readonly Intent[], ctx: RecoverContext): Promise<RecoveredIntent[]>;
   /** events, when the API has an event stream, yields hints until `signal` aborts (watch mode). */
   events?(signal: AbortSignal): AsyncIterable<ObserveHint>;
   /** close logs out sessions and stops streams. */

@@ -22,6 +22,7 @@ import { buildReport } from './build-report.js';
 import type { RunReport } from './report.js';
 import { recordObservation, recordOutcomes } from './state-sync.js';
 import { settleOpenIntents } from './settle-intents.js';
+import { recoverIntents } from './recover-intents.js';
 import type { Workspace } from './workspace.js';
 
 export interface ConvergeOptions {
@@ -66,6 +67,9 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
   while (!options.signal.aborted) {
     pass += 1;
     options.sink.emit({ type: 'pass', pass });
+    if (pass === 1) {
+      await recoverIntents(ws.drivers, { journal: ws.store.journal, state: loop.state, signal: options.signal, sink: options.sink, stats: ws.stats, now: now() });
+    }
     observation = await observeAll(ws.drivers, { owner: loop.state.owner, signal: options.signal, sink: options.sink, state: loop.state, now: now() });
     markUnavailable(ws, observation, loop);
     if (pass === 1) await settleOpenIntents(ws.store.journal, observation, options.sink);
