@@ -5,7 +5,10 @@
  *
  * Contract:
  * - POST on one of `paths` (default `/` and `/RPC2`) is a call; another path gets 404 with
- *   `notFoundBody`, any other verb 501 (as Python's SimpleXMLRPCServer does).
+ *   `notFoundBody`, any other verb 501 (as Python's SimpleXMLRPCServer does). With
+ *   `acceptAnyPath`, POST on every path is a call (xapi's `/` handler catches all paths).
+ * - A body that is not an XML-RPC call gets fault code 1 with expat's wording, or whatever
+ *   `malformedRequest` answers (xapi: HTTP 500 with an HTML page).
  * - A method `dispatch` does not know gets `unknownMethodFault(method)` (default: code 1,
  *   `<class 'Exception'>:method "X" is not supported`, IM's wording).
  * - A handler throwing XmlRpcFault answers with that fault; anything else thrown answers with
@@ -47,6 +50,22 @@ export interface XmlRpcServerOptions {
   gzipThreshold?: number | false;
   notFoundBody?: string;
   serverHeader?: string;
+  /** acceptAnyPath serves POST on every path as XML-RPC; `paths` is then ignored. */
+  acceptAnyPath?: boolean;
+  /** malformedRequest answers a POST whose body is not an XML-RPC call (default: fault code 1). */
+  malformedRequest?: (info: MalformedRequest) => PlainReply;
+}
+
+export interface MalformedRequest {
+  path: string;
+  body: Buffer;
+  error: Error;
+}
+
+export interface PlainReply {
+  status: number;
+  contentType: string;
+  body: string;
 }
 
 export interface RunningXmlRpcServer {
@@ -88,13 +107,15 @@ async function handleRequest(options: XmlRpcServerOptions, req: IncomingMessage,
   if (options.serverHeader) res.setHeader('Server', options.serverHeader);
   const paths = options.paths ?? ['/', '/RPC2'];
   if (req.method !== 'POST') return sendPlain(res, 501, 'Unsupported method');
-  if (!paths.includes(new URL(req.url ?? '/', 'http://x').pathname)) return sendPlain(res, 404, options.notFoundBody ?? 'No such page');
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  if (!options.acceptAnyPath && !paths.includes(path)) return sendPlain(res, 404, options.notFoundBody ?? 'No such page');
 
   const body = await readBody(req);
   let call: { method: string; params: XmlRpcValue[] };
   try {
     call = await decodeCall(body);
   } catch (error) {
+    if (options.malformedRequest) return sendReply(res, options.malformedRequest({ path, body, error: error as Error }));
     return sendXml(options, req, res, encodeFault(1, `<class 'xml.parsers.expat.ExpatError'>:${(error as Error).message}`));
   }
   const abort = new AbortController();
@@ -207,6 +228,11 @@ function sendXml(options: XmlRpcServerOptions, req: IncomingMessage, res: Server
   headers['Content-Length'] = payload.length;
   res.writeHead(200, headers);
   res.end(payload);
+}
+
+function sendReply(res: ServerResponse, reply: PlainReply): void {
+  res.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': Buffer.byteLength(reply.body) });
+  res.end(reply.body);
 }
 
 function sendPlain(res: ServerResponse, status: number, body: string): void {

@@ -1,0 +1,42 @@
+/**
+ * SimContext is what every method implementation works on: the store, the virtual time, the
+ * mutable settings (the knobs the control methods change), sessions, tasks and event
+ * registrations.
+ */
+import type { ObjectStore } from '../store/object-store.js';
+
+export interface SimSettings {
+  /** hostIsSlaveOf: when not '', login answers `HOST_IS_SLAVE [hostIsSlaveOf]`. */
+  hostIsSlaveOf: string;
+  /** guestAgent: started VMs report guest metrics (PV drivers, features, IPs) unless overridden per VM. */
+  guestAgent: boolean;
+  /** dmcEnabled: false makes set_memory_* require dynamic_min = dynamic_max = static_max (MAXPIN). */
+  dmcEnabled: boolean;
+  /** taskDurationMs: virtual time an Async task takes, unless `taskDurationsMs[method]` says otherwise. */
+  taskDurationMs: number;
+  taskDurationsMs: Record<string, number>;
+}
+
+/** Services the context exposes to methods; implemented by the simulator's parts. */
+export interface SessionService {
+  requireValid(ref: string): void;
+  isValid(ref: string): boolean;
+}
+
+export interface TaskService {
+  cancel(taskRef: string): void;
+  destroy(taskRef: string): void;
+  createManual(label: string, description: string, session: string): string;
+}
+
+export interface SimContext {
+  readonly store: ObjectStore;
+  readonly settings: SimSettings;
+  /** agentOverrides: per-VM guest agent switch (VM ref → on/off). */
+  readonly agentOverrides: Map<string, boolean>;
+  sessions: SessionService;
+  tasks: TaskService;
+  now(): number;
+  poolRef(): string;
+  hostRef(): string;
+}
