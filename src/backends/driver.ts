@@ -44,6 +44,16 @@ export interface ObservedObject {
   detail?: unknown;
   /** dependsOn names live objects this one needs (a VM its network): deletes run dependents first. */
   dependsOn?: string[];
+  /** lease is when the object expires unless renewed, and when renewal becomes due (leased APIs). */
+  lease?: Lease;
+  /** extra, when given, replaces the backend-specific facts state keeps (e.g. live vessel handles). */
+  extra?: Record<string, unknown>;
+}
+
+/** Lease: leases are desired state (DESIGN §3); times are ISO 8601 from the engine's clock. */
+export interface Lease {
+  endsAt: string;
+  renewAt: string;
 }
 
 /** PlanHooks tell the planner how to diff a backend's objects. */
@@ -63,13 +73,30 @@ export interface PlanHooks {
 export interface ApplyContext {
   signal: AbortSignal;
   owner: string;
-  mutate<T>(method: string, target: string, call: () => Promise<T>, outcome?: (result: T) => Record<string, unknown>): Promise<T>;
+  mutate<T>(
+    method: string,
+    target: string,
+    call: () => Promise<T>,
+    outcome?: (result: T) => Record<string, unknown>,
+    context?: Record<string, unknown>,
+  ): Promise<T>;
   progress(message: string): void;
 }
 
 export interface ApplyResult {
   ids?: Record<string, string>;
+  /** extra replaces the object's backend-specific facts in state (e.g. Seattle vessel handles). */
+  extra?: Record<string, unknown>;
   message?: string;
+}
+
+/** PlanProblem is a reason not to apply, found before any mutating call (e.g. an account limit). */
+export interface PlanProblem {
+  key: string;
+  /** path locates the offending manifest field, from the document root (e.g. spec.vessels). */
+  path: Array<string | number>;
+  code: string;
+  message: string;
 }
 
 export interface ObserveContext {
@@ -79,6 +106,11 @@ export interface ObserveContext {
   records: readonly ObjectRecord[];
   /** now is the engine's clock (injectable), for leases and expiry. */
   now: Date;
+  /**
+   * desired are this backend's desired objects, for normalising what is observed against them
+   * (crossplane's Observe gets the managed resource too); observe must not act on them.
+   */
+  desired: readonly DesiredObject[];
 }
 
 /** ObserveHint names object keys to look at again (watch mode); `all` asks for a full re-read. */
@@ -113,13 +145,16 @@ export interface Driver {
   /** delete removes the object; deleting what is already gone succeeds. */
   delete(observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult>;
   /**
-   * recover settles open journal intents that observation alone cannot (DESIGN §5), for objects
-   * that cannot carry a marker yet or at all: e.g. a VM cloned but not yet marked when the run
-   * died, or Seattle vessels acquired by a call whose reply was lost. It runs before the first
-   * observe of a run; it may adopt (mark, record) or clean up, through `ctx.mutate`. Intents it does
-   * not return are settled the generic way (present/absent by key) after observation.
+   * recover settles journal intents that observation alone cannot (DESIGN §5), for objects that
+   * cannot carry a marker yet or at all: e.g. a VM cloned but not yet marked when the run died,
+   * or Seattle vessels acquired by a call whose reply was lost. It gets every intent since the
+   * journal was last compacted (open, unknown, done: a done one may carry ids that never reached
+   * state) and runs before the first observe of a run; it may adopt (mark, record) or clean up,
+   * through `ctx.mutate`. Open intents it does not return are settled by observation later.
    */
   recover?(intents: readonly Intent[], ctx: RecoverContext): Promise<RecoveredIntent[]>;
+  /** check finds plan-time problems (account limits, quotas) before anything is applied. */
+  check?(desired: readonly DesiredObject[], observed: readonly ObservedObject[]): PlanProblem[];
   /** events, when the API has an event stream, yields hints until `signal` aborts (watch mode). */
   events?(signal: AbortSignal): AsyncIterable<ObserveHint>;
   /** close logs out sessions and stops streams. */

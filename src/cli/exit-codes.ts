@@ -20,6 +20,6 @@ export function exitCodeForError(error: unknown): ExitCode {
   if (!(error instanceof ConvergeError)) return EXIT.failure;
   if (error.code === 'STATE_LOCKED') return EXIT.locked;
   if (error.code === 'STALE_PLAN' || error.code === 'MAX_DESTROY' || error.code === 'DELETION_PROTECTED') return EXIT.blocked;
-  if (error.code === 'USAGE' || error.code === 'MANIFESTS_INVALID' || error.code === 'PLAN_FILE_INVALID' || error.code === 'CREDENTIAL_UNREADABLE') return EXIT.invalid;
+  if (error.code === 'USAGE' || error.code === 'MANIFESTS_INVALID' || error.code === 'PLAN_CHECK_FAILED' || error.code === 'PLAN_FILE_INVALID' || error.code === 'CREDENTIAL_UNREADABLE') return EXIT.invalid;
   return EXIT.failure;
 }

@@ -16,7 +16,7 @@ export interface Output extends EventSink {
   record(value: unknown): void;
   error(text: string): void;
   /** diagnostics prints formatted manifest diagnostics as they are, one per line, on stderr. */
-  diagnostics(lines: string, count: number): void;
+  diagnostics(lines: string, summary: string): void;
 }
 
 export function createOutput(options: { json: boolean; color?: boolean; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream }): Output {
@@ -38,9 +38,9 @@ export function createOutput(options: { json: boolean; color?: boolean; stdout?:
       if (options.json) stdout.write(`${redact(JSON.stringify({ type: 'error', message: text }))}\n`);
       stderr.write(`${colors.red('error:')} ${redact(text)}\n`);
     },
-    diagnostics(lines, count) {
+    diagnostics(lines, summary) {
       if (options.json) stdout.write(`${redact(JSON.stringify({ type: 'invalid-manifests', diagnostics: lines.split('\n') }))}\n`);
-      stderr.write(`${redact(lines)}\n${colors.red(`${count} problem(s) in the manifests; no backend was contacted and nothing was changed.`)}\n`);
+      stderr.write(`${redact(lines)}\n${colors.red(summary)}\n`);
     },
     emit(event) {
       if (options.json) return void stdout.write(`${redact(JSON.stringify(event))}\n`);

@@ -79,7 +79,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
 
   program
     .command('sim <type>')
-    .description('serve a backend simulator (im) on 127.0.0.1')
+    .description('serve a backend simulator (im, seattle) on 127.0.0.1')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .addOption(new Option('--port <port>', 'port (0 = any free port)').default('8899'))
     .option('--persist <file>', 'keep the simulator state in this file')
@@ -105,7 +105,9 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.ok : EXIT.invalid;
     }
     const converged = asConvergeError(error);
-    if (converged.code === 'MANIFESTS_INVALID') out.diagnostics(converged.message, Number(converged.details.count ?? 0));
+    const count = Number(converged.details.count ?? 0);
+    if (converged.code === 'MANIFESTS_INVALID') out.diagnostics(converged.message, `${count} problem(s) in the manifests; no backend was contacted and nothing was changed.`);
+    else if (converged.code === 'PLAN_CHECK_FAILED') out.diagnostics(converged.message, `${count} problem(s) found while planning; nothing was changed.`);
     else out.error(`${converged.message} [${converged.code}]`);
     return exitCodeForError(converged);
   }

@@ -24,8 +24,8 @@ export function makeApplyContext(options: {
     signal: options.signal,
     owner: options.owner,
     progress: (message) => options.sink.emit({ type: 'action-progress', key, message }),
-    async mutate(method, target, call, outcome) {
-      const intent = await journal.begin({ key, backend, method, target });
+    async mutate(method, target, call, outcome, context) {
+      const intent = await journal.begin({ key, backend, method, target, ...(context ? { context } : {}) });
       options.stats.recordMutation(method);
       try {
         const result = await call();

@@ -23,6 +23,7 @@ import type { RunReport } from './report.js';
 import { recordObservation, recordOutcomes } from './state-sync.js';
 import { settleOpenIntents } from './settle-intents.js';
 import { recoverIntents } from './recover-intents.js';
+import { checkPlan } from './check-plan.js';
 import type { Workspace } from './workspace.js';
 
 export interface ConvergeOptions {
@@ -68,14 +69,15 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
     pass += 1;
     options.sink.emit({ type: 'pass', pass });
     if (pass === 1) {
-      await recoverIntents(ws.drivers, { journal: ws.store.journal, state: loop.state, signal: options.signal, sink: options.sink, stats: ws.stats, now: now() });
+      await recoverIntents(ws.drivers, { journal: ws.store.journal, state: loop.state, desired: ws.desired, signal: options.signal, sink: options.sink, stats: ws.stats, now: now() });
     }
-    observation = await observeAll(ws.drivers, { owner: loop.state.owner, signal: options.signal, sink: options.sink, state: loop.state, now: now() });
+    observation = await observeAll(ws.drivers, { owner: loop.state.owner, signal: options.signal, sink: options.sink, state: loop.state, now: now(), desired: ws.desired });
     markUnavailable(ws, observation, loop);
     if (pass === 1) await settleOpenIntents(ws.store.journal, observation, options.sink);
     recordObservation(loop.state, observation, ws.desired, now());
     plan = planPass(ws, observation, loop.state, options, now());
     if (pass === 1 && options.savedPlan) plan = checkSavedPlan(options.savedPlan, plan);
+    checkPlan(ws, observation);
     checkDestroyBudget(plan, loop, options.maxDestroy);
 
     const actionable = plan.actions.filter((a) => a.action !== 'noop' && !loop.failed.has(a.key));

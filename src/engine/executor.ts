@@ -4,7 +4,7 @@
  * one fails. Concurrency is bounded globally and per backend. Each action runs once per pass:
  * retrying after a TRANSIENT failure is the converge loop's job, after a fresh observation.
  */
-import type { Driver, ObservedObject } from '../backends/driver.js';
+import type { ApplyResult, Driver, ObservedObject } from '../backends/driver.js';
 import { asConvergeError, ConvergeError } from '../errors/converge-error.js';
 import type { Plan, PlannedAction } from '../plan/types.js';
 import type { Journal } from '../state/types.js';
@@ -12,6 +12,7 @@ import { makeApplyContext } from './apply-context.js';
 import type { EventSink } from './events.js';
 import { Semaphore } from './semaphore.js';
 import type { RunStats } from './run-stats.js';
+import { PartialResultError } from '../backends/partial-result.js';
 
 export type ActionStatus = 'done' | 'failed' | 'skipped';
 
@@ -19,6 +20,7 @@ export interface ActionOutcome {
   action: PlannedAction;
   status: ActionStatus;
   ids?: Record<string, string>;
+  extra?: Record<string, unknown>;
   error?: ConvergeError;
 }
 
@@ -79,9 +81,9 @@ async function runAction(action: PlannedAction, options: ExecuteOptions): Promis
   try {
     if (!driver) throw new ConvergeError('TERMINAL', 'BACKEND_UNAVAILABLE', `backend ${action.backend} is not available`);
     const ctx = makeApplyContext({ key: action.key, backend: action.backend, owner: options.owner, journal: options.journal, signal: options.signal, sink: options.sink, stats: options.stats });
-    const ids = await performAction(action, driver, options.observed.get(action.key), ctx);
+    const result = await performAction(action, driver, options.observed.get(action.key), ctx);
     options.sink.emit({ type: 'action-done', key: action.key, action: action.action, ms: Date.now() - started });
-    return { action, status: 'done', ...(ids ? { ids } : {}) };
+    return { action, status: 'done', ...(result?.ids ? { ids: result.ids } : {}), ...(result?.extra ? { extra: result.extra } : {}) };
   } catch (thrown) {
     const error = asConvergeError(thrown);
     options.sink.emit({
@@ -93,7 +95,8 @@ async function runAction(action: PlannedAction, options: ExecuteOptions): Promis
       message: error.message,
       willRetry: error.kind === 'TRANSIENT' || error.kind === 'CONFLICT',
     });
-    return { action, status: 'failed', error };
+    const partial = thrown instanceof PartialResultError ? { extra: thrown.extra } : {};
+    return { action, status: 'failed', error, ...partial };
   }
 }
 
@@ -102,7 +105,7 @@ async function performAction(
   driver: Driver,
   observed: ObservedObject | undefined,
   ctx: ReturnType<typeof makeApplyContext>,
-): Promise<Record<string, string> | undefined> {
+): Promise<ApplyResult | undefined> {
   const desired = () => ({
     key: action.key,
     resource: action.resource,
@@ -114,13 +117,13 @@ async function performAction(
   });
   switch (action.action) {
     case 'create':
-      return (await driver.create(desired(), ctx)).ids;
+      return driver.create(desired(), ctx);
     case 'update':
       if (!observed) throw new ConvergeError('CONFLICT', 'OBJECT_VANISHED', `${action.key} disappeared before it could be updated`);
-      return (await driver.update(desired(), observed, action.changes, ctx)).ids;
+      return driver.update(desired(), observed, action.changes, ctx);
     case 'replace':
       if (observed) await driver.delete(observed, ctx);
-      return (await driver.create(desired(), ctx)).ids;
+      return driver.create(desired(), ctx);
     case 'delete':
       if (observed && action.deletionPolicy === 'Delete') await driver.delete(observed, ctx);
       return undefined;

@@ -3,7 +3,7 @@
  * that cannot be observed (after its own read retries) is reported, and its objects are left
  * out of this pass: converge never plans deletes or creates against a backend it could not see.
  */
-import type { Driver, ObservedObject } from '../backends/driver.js';
+import type { DesiredObject, Driver, ObservedObject } from '../backends/driver.js';
 import { asConvergeError, type ConvergeError } from '../errors/converge-error.js';
 import type { EventSink } from './events.js';
 import type { StateSnapshot } from '../state/types.js';
@@ -21,6 +21,7 @@ export interface ObserveAllOptions {
   sink: EventSink;
   state: Pick<StateSnapshot, 'objects'>;
   now: Date;
+  desired: readonly DesiredObject[];
 }
 
 export async function observeAll(drivers: ReadonlyMap<string, Driver>, options: ObserveAllOptions): Promise<Observation> {
@@ -32,7 +33,13 @@ export async function observeAll(drivers: ReadonlyMap<string, Driver>, options: 
     [...drivers.values()].map(async (driver) => {
       const started = Date.now();
       try {
-        const found = await driver.observe({ signal, owner, now: options.now, records: records.filter((r) => r.backend === driver.name) });
+        const found = await driver.observe({
+          signal,
+          owner,
+          now: options.now,
+          records: records.filter((r) => r.backend === driver.name),
+          desired: options.desired.filter((d) => d.backend === driver.name),
+        });
         objects.push(...found);
         sink.emit({ type: 'observed', backend: driver.name, objects: found.length, ms: Date.now() - started });
       } catch (thrown) {

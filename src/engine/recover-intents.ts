@@ -1,10 +1,10 @@
 /**
- * recoverIntents gives each driver that has a `recover` hook the open journal intents of its
- * backend, before the run's first observation, and records what it settled: notes in the
- * journal, adopted ids in state. Intents a driver leaves alone are settled later by
- * observation (settle-intents.ts).
+ * recoverIntents gives each driver that has a `recover` hook its backend's journal intents since
+ * the last compaction, before the run's first observation, and records what it settled: notes in
+ * the journal (for open intents), adopted ids and facts in state. Open intents a driver leaves
+ * alone are settled later by observation (settle-intents.ts).
  */
-import type { Driver } from '../backends/driver.js';
+import type { DesiredObject, Driver } from '../backends/driver.js';
 import type { Journal, StateSnapshot } from '../state/types.js';
 import type { EventSink } from './events.js';
 import { makeApplyContext } from './apply-context.js';
@@ -12,18 +12,19 @@ import type { RunStats } from './run-stats.js';
 
 export async function recoverIntents(
   drivers: ReadonlyMap<string, Driver>,
-  options: { journal: Journal; state: StateSnapshot; signal: AbortSignal; sink: EventSink; stats: RunStats; now: Date },
+  options: { journal: Journal; state: StateSnapshot; desired: readonly DesiredObject[]; signal: AbortSignal; sink: EventSink; stats: RunStats; now: Date },
 ): Promise<void> {
-  const open = await options.journal.open();
+  const recent = await options.journal.recent();
   for (const driver of drivers.values()) {
-    const mine = open.filter((i) => i.backend === driver.name);
+    const mine = recent.filter((i) => i.backend === driver.name);
     if (!driver.recover || mine.length === 0) continue;
     const records = Object.values(options.state.objects).filter((r) => r.backend === driver.name);
     const mutateCtx = makeApplyContext({ key: `recover/${driver.name}`, backend: driver.name, owner: options.state.owner, journal: options.journal, signal: options.signal, sink: options.sink, stats: options.stats });
-    const settled = await driver.recover(mine, { signal: options.signal, owner: options.state.owner, records, now: options.now, mutate: mutateCtx.mutate });
+    const desired = options.desired.filter((d) => d.backend === driver.name);
+    const settled = await driver.recover(mine, { signal: options.signal, owner: options.state.owner, records, now: options.now, desired, mutate: mutateCtx.mutate });
     for (const s of settled) {
-      await options.journal.settle(s.intentId, s.note, s.ids ? { ids: s.ids } : undefined);
       const intent = mine.find((i) => i.id === s.intentId);
+      if (intent?.status === 'open') await options.journal.settle(s.intentId, s.note, s.ids ? { ids: s.ids } : undefined);
       options.sink.emit({ type: 'intent-settled', key: s.key ?? intent?.key ?? '', method: intent?.method ?? '', note: s.note });
       if (s.key && (s.ids || s.extra)) recordAdopted(options.state, driver.name, s, options.now);
     }

@@ -18,14 +18,21 @@ export function recordObservation(state: StateSnapshot, observation: Observation
     state.objects[observed.key] = {
       ...(existing ?? baseRecord(observed.key, observed.kind, observed.backend, now)),
       ids: observed.ids,
+      ...(observed.extra ? { extra: observed.extra } : {}),
       ...(want ? { deletionPolicy: want.deletionPolicy } : {}),
-      updatedAt: existing && sameIds(existing.ids, observed.ids) ? existing.updatedAt : now.toISOString(),
+      updatedAt: existing && sameIds(existing.ids, observed.ids) && !observed.extra ? existing.updatedAt : now.toISOString(),
     };
   }
 }
 
 export function recordOutcomes(state: StateSnapshot, outcomes: readonly ActionOutcome[], now: Date): void {
-  for (const { action, status, ids } of outcomes) {
+  for (const { action, status, ids, extra } of outcomes) {
+    if (status === 'failed' && extra) {
+      // A failed action that changed something (PartialResultError): remember what it holds now.
+      const existing = state.objects[action.key] ?? baseRecord(action.key, action.kind, action.backend, now);
+      state.objects[action.key] = { ...existing, extra, updatedAt: now.toISOString() };
+      continue;
+    }
     if (status !== 'done' || action.action === 'noop') continue;
     if (action.action === 'delete') {
       if (action.deletionPolicy === 'Orphan' && state.objects[action.key]) state.objects[action.key]!.orphaned = true;
@@ -36,6 +43,7 @@ export function recordOutcomes(state: StateSnapshot, outcomes: readonly ActionOu
     state.objects[action.key] = {
       ...existing,
       ids: ids ?? existing.ids,
+      ...(extra ? { extra } : {}),
       fingerprint: fingerprint(action.desired ?? {}),
       deletionPolicy: action.deletionPolicy,
       updatedAt: now.toISOString(),

@@ -136,9 +136,8 @@ export interface ResourceBase<K extends Kind, S> {
 
 export type BackendResource = ResourceBase<'Backend', BackendSpec>;
 export type InfrastructureResource = ResourceBase<'Infrastructure', InfrastructureSpec>;
-/** Slice and VesselSet specs are kept as validated JSON until their backends land. */
-export type SliceResource = ResourceBase<'Slice', Record<string, unknown> & { backend: string }>;
-export type VesselSetResource = ResourceBase<'VesselSet', Record<string, unknown> & { backend: string }>;
+export type SliceResource = ResourceBase<'Slice', SliceSpec>;
+export type VesselSetResource = ResourceBase<'VesselSet', VesselSetSpec>;
 
 export type Resource = BackendResource | InfrastructureResource | SliceResource | VesselSetResource;
 export type WorkloadResource = Exclude<Resource, BackendResource>;

@@ -42,6 +42,7 @@ export function planChanges(input: PlanInput): Plan {
   for (const desired of input.desired) {
     const observed = observedByKey.get(desired.key);
     const action = planDesired(desired, observed, input.hooks[desired.backend] ?? NO_HOOKS);
+    if (observed?.lease) action.lease = observed.lease;
     actions.push(action);
     if (action.action === 'noop' && observed && observed.status.phase !== 'ready') {
       pending.push({ key: desired.key, phase: observed.status.phase, ...(observed.status.message ? { message: observed.status.message } : {}) });

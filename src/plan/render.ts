@@ -26,6 +26,9 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
     const s = plan.summary;
     lines.push(colors.bold(`Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete.`));
   }
+  const leased = plan.actions.filter((a) => a.lease);
+  if (leased.length > 0) lines.push('', 'Leases:');
+  for (const a of leased) lines.push(`  ${a.key}: ends ${a.lease!.endsAt}; renewal due from ${a.lease!.renewAt}`);
   for (const p of plan.pending) lines.push(colors.yellow(`  … ${p.key} is ${p.phase}${p.message ? `: ${firstLine(p.message)}` : ''}`));
   for (const note of plan.notes) lines.push(colors.dim(`  note: ${note}`));
   return lines.join('\n');

@@ -4,7 +4,7 @@
  */
 import type { JsonObject, JsonValue } from '../util/json.js';
 import type { Kind } from '../manifest/types.js';
-import type { ObjectPhase } from '../backends/driver.js';
+import type { Lease, ObjectPhase } from '../backends/driver.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -32,6 +32,8 @@ export interface PlannedAction {
   /** ids are the live object's ids (absent for create). */
   ids?: Record<string, string>;
   deletionPolicy: 'Delete' | 'Orphan';
+  /** lease of the live object, when its backend leases objects (shown in plans). */
+  lease?: Lease;
 }
 
 /** PendingObject is an object with nothing to change that is not ready yet (or never will be). */

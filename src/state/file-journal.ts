@@ -12,7 +12,7 @@ import { type FileHandle, mkdir, open, readFile, truncate } from 'node:fs/promis
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fsyncDir, hasCode, writeFileAtomic } from './atomic-file.js';
 import { newIntentId } from './intent-id.js';
-import { encodeEntry, replayOpenIntents, type JournalEntry } from './journal-entry.js';
+import { encodeEntry, replayIntents, replayOpenIntents, type JournalEntry } from './journal-entry.js';
 import { runExclusive } from './keyed-mutex.js';
 import type { Intent, Journal } from './types.js';
 
@@ -53,6 +53,11 @@ export class FileJournal implements Journal {
     return this.file.openIntents();
   }
 
+  /** recent replays every intent since the last compaction, with its latest status. */
+  async recent(): Promise<Intent[]> {
+    return this.file.recentIntents();
+  }
+
   /**
    * settle resolves an intent left open by an earlier run after observation: status "done" when
    * observation found what the call produced (`outcome`), "unknown" when it found no trace.
@@ -91,6 +96,10 @@ class JournalFile {
       }
       await handle.datasync(); // data and file size: all a reader of an append needs
     });
+  }
+
+  recentIntents(): Promise<Intent[]> {
+    return this.exclusive(async () => replayIntents(await this.readText(), this.path));
   }
 
   openIntents(): Promise<Intent[]> {

@@ -38,16 +38,37 @@ export function encodeEntry(entry: JournalEntry): string {
 
 /** replayOpenIntents returns the intents begun and not resolved in `text`, in begin order. */
 export function replayOpenIntents(text: string, path: string): Intent[] {
-  const open = new Map<string, Intent>();
+  return replayIntents(text, path).filter((intent) => intent.status === 'open');
+}
+
+/**
+ * replayIntents returns every intent in `text` with its latest status, outcome and error, in
+ * begin order: what the journal knows since it was last compacted.
+ */
+export function replayIntents(text: string, path: string): Intent[] {
+  const intents = new Map<string, Intent>();
   const lines = text.split('\n');
   lines.pop(); // "" after the final newline, or the torn tail of a crashed write
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     const entry = parseLine(line, path, index + 1);
-    if (entry?.type === 'begin') open.set(entry.intent.id, entry.intent);
-    if (entry?.type === 'resolve') open.delete(entry.id);
+    if (entry?.type === 'begin') intents.set(entry.intent.id, entry.intent);
+    if (entry?.type === 'resolve') {
+      const intent = intents.get(entry.id);
+      if (intent) intents.set(entry.id, resolved(intent, entry));
+    }
   });
-  return [...open.values()];
+  return [...intents.values()];
+}
+
+function resolved(intent: Intent, entry: ResolveEntry): Intent {
+  return {
+    ...intent,
+    status: entry.status,
+    endedAt: entry.endedAt,
+    ...(entry.outcome ? { outcome: entry.outcome } : {}),
+    ...(entry.error ? { error: entry.error } : {}),
+  };
 }
 
 /** parseLine parses one complete line; entries of unknown type are skipped (newer writers). */

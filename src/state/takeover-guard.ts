@@ -6,11 +6,15 @@
  * contenders doing that concurrently across processes can remove each other's fresh lock (one
  * takes over and creates its lock between the other's check and removal). Only guard holders
  * remove locks of others, so under the guard the lock path changes only by its owner's own
- * release or renewal. The guard is held for a few syscalls; one left behind by a crash inside
- * that window is ignored once older than `staleAfterMs`.
+ * release or renewal. The guard is held for a few syscalls and names its holder ("pid host"); one
+ * left behind by a crash inside that window is ignored at once when its holder is a dead process
+ * on this host (runs killed one after another would otherwise block each other), and otherwise
+ * once older than `staleAfterMs`.
  */
-import { open, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { hasCode } from './atomic-file.js';
+import { isPidAlive } from './lock-holder.js';
 
 export const BUSY = Symbol('busy');
 
@@ -27,7 +31,12 @@ export async function withTakeoverGuard<T>(lockPath: string, staleAfterMs: numbe
 
 async function tryCreate(guard: string): Promise<boolean> {
   try {
-    await (await open(guard, 'wx', 0o600)).close();
+    const handle = await open(guard, 'wx', 0o600);
+    try {
+      await handle.writeFile(`${process.pid} ${hostname()}`);
+    } finally {
+      await handle.close();
+    }
     return true;
   } catch (error) {
     if (hasCode(error, 'EEXIST')) return false;
@@ -38,11 +47,18 @@ async function tryCreate(guard: string): Promise<boolean> {
 /** clearAbandoned removes a guard older than `staleAfterMs`; true if the guard is now gone. */
 async function clearAbandoned(guard: string, staleAfterMs: number): Promise<boolean> {
   try {
-    if (Date.now() - (await stat(guard)).mtimeMs <= staleAfterMs) return false;
+    const young = Date.now() - (await stat(guard)).mtimeMs <= staleAfterMs;
+    if (young && !(await holderIsDead(guard))) return false;
   } catch (error) {
     if (hasCode(error, 'ENOENT')) return true;
     throw error;
   }
   await rm(guard, { force: true });
   return true;
+}
+
+/** holderIsDead: the guard names a process on this host that no longer exists. */
+async function holderIsDead(guard: string): Promise<boolean> {
+  const [pid, host] = (await readFile(guard, 'utf8').catch(() => '')).trim().split(' ');
+  return host === hostname() && pid !== undefined && /^\d+$/.test(pid) && !isPidAlive(Number(pid));
 }

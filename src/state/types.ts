@@ -96,6 +96,8 @@ export interface Intent {
   method: string;
   target: string;
   status: IntentStatus;
+  /** context is what the driver needs to settle the intent after a crash (no secrets). */
+  context?: Record<string, unknown>;
   startedAt: string;
   endedAt?: string;
   outcome?: Record<string, unknown>;
@@ -106,12 +108,15 @@ export interface Intent {
  * Journal is the write-ahead record of mutating calls. `begin` returns only after the intent is
  * durable (fsync). `resolve` records the end. `open()` lists intents not yet resolved, which the
  * next run settles by observation before planning; `settle` marks them resolved with what
- * observation found. `compact` drops resolved entries.
+ * observation found. `compact` drops resolved entries; it runs at the end of a run, after the
+ * state that records their outcomes is written, so `recent()` is what the last runs left.
  */
 export interface Journal {
   begin(intent: Omit<Intent, 'id' | 'status' | 'startedAt'>): Promise<Intent>;
   resolve(id: string, result: { status: Exclude<IntentStatus, 'open'>; outcome?: Record<string, unknown>; error?: Intent['error'] }): Promise<void>;
   open(): Promise<Intent[]>;
+  /** recent lists every intent since the last compaction (any status), for driver recovery. */
+  recent(): Promise<Intent[]>;
   settle(id: string, note: string, outcome?: Record<string, unknown>): Promise<void>;
   compact(): Promise<void>;
 }

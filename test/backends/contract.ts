@@ -17,8 +17,11 @@ import { planChanges } from '../../src/plan/plan-changes.js';
 
 export interface ContractSimulator {
   url: string;
-  /** liveKeys lists the object keys the simulator holds for converge's owner (ground truth). */
-  liveKeys(): Promise<string[]>;
+  /**
+   * liveKeys lists the object keys the simulator holds for converge's owner (ground truth). `dir`
+   * is the manifests directory, for backends whose API has no tags (its state maps ids to keys).
+   */
+  liveKeys(dir: string): Promise<string[]>;
   injectFault(rule: FaultRule): void;
   close(): Promise<void>;
 }
@@ -65,11 +68,11 @@ export function runBackendContract(subject: ContractSubject): void {
     it('creates idempotently: a second run finds everything and mutates nothing', async () => {
       const first = await run();
       expect(first.report.outcome).toBe('converged');
-      expect((await sim.liveKeys()).sort()).toEqual([...subject.keys].sort());
+      expect((await sim.liveKeys(dir)).sort()).toEqual([...subject.keys].sort());
       const second = await run();
       expect(second.report.outcome).toBe('converged');
       expect(second.report.mutatingCalls).toBe(0);
-      expect((await sim.liveKeys()).sort()).toEqual([...subject.keys].sort());
+      expect((await sim.liveKeys(dir)).sort()).toEqual([...subject.keys].sort());
     });
 
     it('observes after create exactly what it desired (an empty plan)', async () => {
@@ -78,7 +81,7 @@ export function runBackendContract(subject: ContractSubject): void {
       try {
         const state = await ws.store.read();
         const driver = [...ws.drivers.values()][0]!;
-        const observed = await driver.observe({ signal: new AbortController().signal, owner: state.owner, now: new Date(), records: Object.values(state.objects) });
+        const observed = await driver.observe({ signal: new AbortController().signal, owner: state.owner, now: new Date(), records: Object.values(state.objects), desired: ws.desired });
         expect(observed.map((o) => o.key).sort()).toEqual([...subject.keys].sort());
         const plan = planChanges({ desired: ws.desired, observed, state, hooks: { [driver.name]: driver.hooks }, prune: () => false, manifestsDigest: '', now: new Date(), generator: 't' });
         expect(plan.actions.map((a) => a.action)).toEqual(subject.keys.map(() => 'noop'));
@@ -93,11 +96,11 @@ export function runBackendContract(subject: ContractSubject): void {
       try {
         const state = await ws.store.read();
         const driver = [...ws.drivers.values()][0]!;
-        const [target] = await driver.observe({ signal: new AbortController().signal, owner: state.owner, now: new Date(), records: Object.values(state.objects) });
+        const [target] = await driver.observe({ signal: new AbortController().signal, owner: state.owner, now: new Date(), records: Object.values(state.objects), desired: ws.desired });
         const ctx = { signal: new AbortController().signal, owner: state.owner, progress: () => undefined, mutate: <T,>(_m: string, _t: string, call: () => Promise<T>) => call() };
         await driver.delete(target!, ctx);
         await driver.delete(target!, ctx);
-        expect(await sim.liveKeys()).not.toContain(target!.key);
+        expect(await sim.liveKeys(dir)).not.toContain(target!.key);
       } finally {
         await ws.close();
       }
@@ -119,7 +122,7 @@ export function runBackendContract(subject: ContractSubject): void {
       const ws = await openWorkspace({ dir, sink });
       try {
         const driver = [...ws.drivers.values()][0]!;
-        const error = await driver.observe({ signal: new AbortController().signal, owner: 'x', now: new Date(), records: [] }).catch((e: unknown) => e);
+        const error = await driver.observe({ signal: new AbortController().signal, owner: 'x', now: new Date(), records: [], desired: [] }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConvergeError);
         expect((error as ConvergeError).kind).toBe('TRANSIENT');
         expect(events.some((e) => e.type === 'retry')).toBe(true);

@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { observeAll } from '../../engine/observe-all.js';
+import { checkPlan } from '../../engine/check-plan.js';
 import { planChanges } from '../../plan/plan-changes.js';
 import { renderPlan } from '../../plan/render.js';
 import { hasChanges } from '../../plan/types.js';
@@ -25,9 +26,10 @@ export async function planCommand(dir: string, out: Output, options: PlanOptions
   try {
     const state = await ws.store.read();
     const signal = new AbortController().signal;
-    const observation = await observeAll(ws.drivers, { owner: state.owner, signal, sink: out.json ? quiet : out, state, now: new Date() });
+    const observation = await observeAll(ws.drivers, { owner: state.owner, signal, sink: out.json ? quiet : out, state, now: new Date(), desired: ws.desired });
     for (const [backend, error] of observation.unavailable) out.error(`backend ${backend} could not be observed: ${error.message} [${error.code}]`);
     if (observation.unavailable.size > 0) return EXIT.failure;
+    checkPlan(ws, observation);
     const plan = planChanges({
       desired: ws.desired,
       observed: observation.objects,

@@ -15,7 +15,7 @@ export async function statusCommand(dir: string, out: Output, options: CommonOpt
   const ws = await openWorkspace({ dir, ...workspaceOptions(options), sink: quiet });
   try {
     const state = await ws.store.read();
-    const observation = await observeAll(ws.drivers, { owner: state.owner, signal: new AbortController().signal, sink: quiet, state, now: new Date() });
+    const observation = await observeAll(ws.drivers, { owner: state.owner, signal: new AbortController().signal, sink: quiet, state, now: new Date(), desired: ws.desired });
     const keys = [...new Set([...ws.desired.map((d) => d.key), ...observation.objects.map((o) => o.key), ...Object.keys(state.objects)])].sort();
     const rows = keys.map((key) => {
       const observed = observation.byKey.get(key);

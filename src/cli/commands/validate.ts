@@ -13,7 +13,7 @@ export async function validateCommand(dir: string, out: Output, options: { check
   if (out.json) {
     out.record({ valid: !invalid, resources: set.resources.map((r) => `${r.kind}/${r.metadata.name}`), diagnostics: set.diagnostics });
   } else {
-    if (set.diagnostics.length > 0) out.diagnostics(set.diagnostics.map(formatDiagnostic).join('\n'), set.diagnostics.length);
+    if (set.diagnostics.length > 0) out.diagnostics(set.diagnostics.map(formatDiagnostic).join('\n'), `${set.diagnostics.length} problem(s) in the manifests.`);
     if (!invalid) out.line(`${set.resources.length} resource(s) in ${set.files.length} file(s) are valid.`);
   }
   return invalid ? EXIT.invalid : EXIT.ok;

@@ -1,0 +1,104 @@
+/**
+ * SeattleDriver realises `VesselSet` resources on a Seattle Clearinghouse account: vessel counts
+ * per type, with leases renewed before they run out (leases are desired state). The API has no
+ * tags, so the vessels a VesselSet owns are the handles recorded in state.
+ */
+import type { VesselSetResource, WorkloadResource } from '../../manifest/types.js';
+import type { Secret } from '../../errors/secret.js';
+import type { Intent } from '../../state/types.js';
+import { ConvergeError } from '../../errors/converge-error.js';
+import { XmlRpcClient } from '../../xmlrpc/client.js';
+import type { FieldChange } from '../../plan/types.js';
+import type {
+  ApplyContext,
+  ApplyResult,
+  DesiredObject,
+  Driver,
+  ObservedObject,
+  ObserveContext,
+  PlanProblem,
+  RecoverContext,
+  RecoveredIntent,
+} from '../driver.js';
+import type { DriverDeps } from '../driver-deps.js';
+import { SeattleApi } from './seattle-api.js';
+import { parseSeattleCredentials } from './seattle-credentials.js';
+import { applyVesselSet, releaseVesselSet } from './vessel-apply.js';
+import { checkCredits } from './vessel-check.js';
+import { observeVessels, type AccountView } from './vessel-observe.js';
+import { recoverAcquires } from './vessel-recover.js';
+import { expandVesselSet, VESSEL_HOOKS } from './vessel-spec.js';
+
+export class SeattleDriver implements Driver {
+  readonly type = 'seattle' as const;
+  readonly hooks = VESSEL_HOOKS;
+  readonly name: string;
+  readonly #client: XmlRpcClient;
+  readonly #api: SeattleApi;
+  #view: AccountView | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: DriverDeps, credentials: Secret | undefined) {
+    this.name = deps.backend.metadata.name;
+    if (!credentials) {
+      throw new ConvergeError('INVALID', 'SEATTLE_CREDENTIALS', `backend ${this.name}: Seattle needs credentials (username and api_key or private_key)`);
+    }
+    const spec = deps.backend.spec;
+    this.#client = new XmlRpcClient({
+      url: deps.url,
+      timeoutMs: spec.timeouts.callMs,
+      connectTimeoutMs: spec.timeouts.connectMs,
+      maxSockets: spec.limits.concurrency,
+      callsPerSecond: spec.limits.callsPerSecond,
+      ...(spec.tls.caFile ? { caFile: spec.tls.caFile } : {}),
+      insecureSkipVerify: spec.tls.insecureSkipVerify,
+      onCall: (event) => deps.stats.recordCall(event),
+    });
+    this.#api = new SeattleApi(this.#client, parseSeattleCredentials(credentials.reveal(), credentials.source), (method, code, attempt, delayMs) => {
+      deps.stats.recordRetry(method, code);
+      deps.sink.emit({ type: 'retry', method, attempt, delayMs, code });
+    });
+  }
+
+  expand(resource: WorkloadResource): DesiredObject[] {
+    if (resource.kind !== 'VesselSet') throw new ConvergeError('INVALID', 'KIND_UNSUPPORTED', `backend type seattle does not serve ${resource.kind}`);
+    return expandVesselSet(resource as VesselSetResource);
+  }
+
+  async observe(ctx: ObserveContext): Promise<ObservedObject[]> {
+    const { objects, view } = await observeVessels(this.#api, this.name, ctx);
+    this.#view = view;
+    return objects;
+  }
+
+  check(desired: readonly DesiredObject[], observed: readonly ObservedObject[]): PlanProblem[] {
+    return checkCredits(this.#view, desired, observed);
+  }
+
+  recover(intents: readonly Intent[], ctx: RecoverContext): Promise<RecoveredIntent[]> {
+    return recoverAcquires(this.#api, intents, ctx);
+  }
+
+  create(desired: DesiredObject, ctx: ApplyContext): Promise<ApplyResult> {
+    return applyVesselSet({ api: this.#api, serial: (fn) => this.#serial(fn) }, desired, undefined, ctx);
+  }
+
+  update(desired: DesiredObject, observed: ObservedObject, _changes: FieldChange[], ctx: ApplyContext): Promise<ApplyResult> {
+    return applyVesselSet({ api: this.#api, serial: (fn) => this.#serial(fn) }, desired, observed, ctx);
+  }
+
+  delete(observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult> {
+    return releaseVesselSet(this.#api, observed, ctx);
+  }
+
+  async close(): Promise<void> {
+    this.#client.close();
+  }
+
+  /** #serial runs acquires one at a time per backend (see vessel-apply.ts). */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * checkPlan asks each driver with a `check` hook for problems that must stop a run before any
+ * mutating call (account limits, quotas) and turns them into manifest diagnostics located at the
+ * offending field, so they read like any other manifest error: `file:line:col: error: … [CODE]`.
+ */
+import { ConvergeError } from '../errors/converge-error.js';
+import { formatDiagnostic } from '../manifest/diagnostics.js';
+import { locateField } from '../manifest/locate-field.js';
+import { resourceOf } from '../plan/plan-changes.js';
+import type { Observation } from './observe-all.js';
+import type { Workspace } from './workspace.js';
+
+export function checkPlan(ws: Workspace, observation: Observation): void {
+  const lines: string[] = [];
+  for (const driver of ws.drivers.values()) {
+    if (!driver.check || observation.unavailable.has(driver.name)) continue;
+    const desired = ws.desired.filter((d) => d.backend === driver.name);
+    const observed = observation.objects.filter((o) => o.backend === driver.name);
+    for (const problem of driver.check(desired, observed)) {
+      const resource = ws.manifests.resources.find((r) => `${r.kind}/${r.metadata.name}` === resourceOf(problem.key));
+      const at = resource ? locateField(resource, problem.path) : { file: ws.dir, line: 1, col: 1 };
+      lines.push(formatDiagnostic({ severity: 'error', code: problem.code as never, message: problem.message, ...at }));
+    }
+  }
+  if (lines.length > 0) throw new ConvergeError('INVALID', 'PLAN_CHECK_FAILED', lines.join('\n'), { count: lines.length });
+}

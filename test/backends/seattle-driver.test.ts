@@ -1,0 +1,130 @@
+/**
+ * Seattle VesselSets against the Clearinghouse simulator, with its clock moved by the test:
+ * renewals of exactly the vessels due, re-acquisition of expired ones, the credit limit checked
+ * before any call, lost acquire replies, and stale handles in batches.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startSeattleSimulator } from '../../src/backends/seattle/sim/index.js';
+import { manifestDir, reconcile } from '../helpers/engine.js';
+
+const HOUR = 3600 * 1000;
+const DAY = 24 * HOUR;
+const KEY = 'TESTKEY0123456789ABCDEFGHJKLMNPQ';
+
+type Server = Awaited<ReturnType<typeof startSeattleSimulator>>;
+
+const backend = (url: string) => `apiVersion: converge/v1\nkind: Backend\nmetadata: {name: seattle}\nspec: {type: seattle, url: "${url}", credentials: {fromFile: creds.txt}}\n`;
+const vesselSet = (name: string, vessels: string, margin = '2d') =>
+  `apiVersion: converge/v1\nkind: VesselSet\nmetadata: {name: ${name}}\nspec:\n  backend: seattle\n  vessels: ${vessels}\n  renewal: {margin: ${margin}}\n`;
+
+describe('Seattle driver', () => {
+  let server: Server;
+  let dir: string;
+  const held = () => server.sim.dump().accounts.find((a) => a.username === 'dana')!.vessels;
+  const callsSince = (seq: number) => server.sim.knobs.log.countByMethod(seq);
+
+  beforeEach(async () => {
+    server = await startSeattleSimulator({ accounts: [{ username: 'dana', apiKey: KEY, maxVessels: 10 }], backendDelayMs: 0 });
+    dir = await manifestDir({ 'creds.txt': `username = dana\napi_key = ${KEY}\n`, 'backend.yaml': backend(server.url), 'v.yaml': vesselSet('m', '{wan: 2, lan: 1}') });
+  });
+  afterEach(async () => server.close());
+
+  it('acquires the counts, renews the fresh 4-hour leases at once, and is idempotent', async () => {
+    const first = await reconcile(dir);
+    expect(first.outcome).toBe('converged');
+    expect(held()).toHaveLength(3);
+    const now = server.sim.knobs.clock.now();
+    expect(held().every((v) => v.expiresAt - now > 6 * DAY)).toBe(true);
+    const seq = server.sim.knobs.log.lastSeq;
+    const again = await reconcile(dir);
+    expect(again.mutatingCalls).toBe(0);
+    expect(Object.keys(callsSince(seq)).sort()).toEqual(['get_account_info', 'get_resource_info']);
+  });
+
+  it('renews exactly the vessels inside the renewal margin, and calls nothing else', async () => {
+    await reconcile(dir);
+    server.sim.knobs.clock.advance(3 * DAY);
+    await writeFile(join(dir, 'v.yaml'), vesselSet('m', '{wan: 3, lan: 1}'));
+    await reconcile(dir); // one more wan vessel, leased for 7 days from now
+    const fresh = held().reduce((a, b) => (a.expiresAt > b.expiresAt ? a : b));
+    server.sim.knobs.clock.advance(2 * DAY + HOUR); // the 3 older ones have < 2 days left, the fresh one ~4.96
+    const seq = server.sim.knobs.log.lastSeq;
+    const report = await reconcile(dir);
+    expect(report.outcome).toBe('converged');
+    const log = server.sim.knobs.log.since(seq);
+    const renewed = log.filter((e) => e.method === 'renew_resources').flatMap((e) => e.params[1] as string[]);
+    expect(renewed.sort()).toEqual(held().filter((v) => v.handle !== fresh.handle).map((v) => v.handle).sort());
+    expect(log.map((e) => e.method).filter((m) => !m.startsWith('get_'))).toEqual(['renew_resources']);
+  });
+
+  it('re-acquires vessels that expired, and only those', async () => {
+    await reconcile(dir);
+    const before = held().map((v) => v.handle);
+    server.sim.knobs.clock.advance(8 * DAY);
+    expect(held()).toHaveLength(0);
+    const seq = server.sim.knobs.log.lastSeq;
+    const report = await reconcile(dir);
+    expect(report.outcome).toBe('converged');
+    expect(held()).toHaveLength(3);
+    expect(held().some((v) => before.includes(v.handle))).toBe(false);
+    const mutating = server.sim.knobs.log.since(seq).map((e) => e.method).filter((m) => !m.startsWith('get_'));
+    expect(mutating.sort()).toEqual(['acquire_resources', 'acquire_resources', 'renew_resources']);
+  });
+
+  it('refuses in the plan, before any call that changes anything, to go over the account limit', async () => {
+    await writeFile(join(dir, 'v.yaml'), vesselSet('m', '{wan: 8, lan: 4}'));
+    const seq = server.sim.knobs.log.lastSeq;
+    const error = (await reconcile(dir).catch((e: unknown) => e)) as Error & { code: string };
+    expect(error).toMatchObject({ code: 'PLAN_CHECK_FAILED' });
+    expect(error.message).toMatch(/v\.yaml:\d+:\d+: error: VesselSet\/m asks for 12 vessel\(s\) \(lan 4, wan 8\), but account dana allows max_vessels 10/);
+    expect(error.message).toMatch(/\[ACCOUNT_LIMIT\]$/);
+    expect(Object.keys(callsSince(seq)).every((m) => m.startsWith('get_'))).toBe(true);
+    expect(held()).toHaveLength(0);
+  });
+
+  it('adopts the vessels of an acquire whose reply was lost: exact count, nothing leaked', async () => {
+    server.sim.knobs.faults.add({ method: 'acquire_resources', mode: 'lose-reply', times: 1 });
+    const report = await reconcile(dir);
+    expect(report.outcome).toBe('converged');
+    expect(held()).toHaveLength(3);
+    expect((await reconcile(dir)).mutatingCalls).toBe(0);
+  });
+
+  it('adopts a lost acquire reply while reads around it fail transiently', async () => {
+    await reconcile(dir);
+    await writeFile(join(dir, 'v.yaml'), vesselSet('m', '{wan: 2, lan: 1, random: 2}'));
+    server.sim.knobs.faults.add({ method: 'acquire_resources', mode: 'lose-reply', times: 1 });
+    server.sim.knobs.faults.add({ method: 'get_resource_info', mode: 'http-error', httpStatus: 503, times: 1 });
+    const seqBefore = server.sim.knobs.log.lastSeq;
+    await reconcile(dir, { waitMs: 3000 });
+    expect(held()).toHaveLength(5);
+    expect(server.sim.knobs.log.since(seqBefore).filter((e) => e.method === 'acquire_resources')).toHaveLength(1);
+    expect((await reconcile(dir)).mutatingCalls).toBe(0);
+  });
+
+  it('does not let one stale handle stop a renewal batch', async () => {
+    await reconcile(dir);
+    const [gone] = held();
+    server.sim.deleteVessel(gone!.handle);
+    server.sim.knobs.clock.advance(6 * DAY);
+    const seq = server.sim.knobs.log.lastSeq;
+    const report = await reconcile(dir);
+    expect(report.outcome).toBe('converged');
+    const now = server.sim.knobs.clock.now();
+    expect(held()).toHaveLength(3);
+    expect(held().every((v) => v.expiresAt - now > 6 * DAY)).toBe(true);
+    expect(server.sim.knobs.log.since(seq).some((e) => e.method === 'acquire_resources')).toBe(true);
+  });
+
+  it('releases surplus vessels closest to expiry first, and everything on prune', async () => {
+    await reconcile(dir);
+    await writeFile(join(dir, 'v.yaml'), vesselSet('m', '{wan: 1, lan: 1}'));
+    expect((await reconcile(dir)).outcome).toBe('converged');
+    expect(held()).toHaveLength(2);
+    await writeFile(join(dir, 'v.yaml'), '');
+    expect((await reconcile(dir, { prune: true })).outcome).toBe('converged');
+    expect(held()).toHaveLength(0);
+  });
+});
