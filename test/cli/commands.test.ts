@@ -9,7 +9,8 @@ describe('converge validate / schema / usage', () => {
   it('validates the examples without contacting anything', async () => {
     const dir = await copyExamples();
     const result = await runCli(['validate', dir]);
-    expect([result.code, result.stdout.trim()]).toEqual([0, '3 resource(s) in 3 file(s) are valid.']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+ resource\(s\) in \d+ file\(s\) are valid\.$/);
     expect((await runCli(['validate', dir, '--json'])).stdout).toContain('"valid":true');
   });
 
