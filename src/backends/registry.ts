@@ -11,6 +11,7 @@ import type { RunStats } from '../engine/run-stats.js';
 import type { Driver } from './driver.js';
 import { startEmbedded } from './embedded.js';
 import { ImDriver } from './im/im-driver.js';
+import { XenDriver } from './xenapi/xen-driver.js';
 import { SeattleDriver } from './seattle/seattle-driver.js';
 
 export interface OpenDriverOptions {
@@ -36,6 +37,8 @@ function construct(backend: BackendResource, deps: Parameters<typeof newIm>[0], 
   switch (backend.spec.type) {
     case 'im':
       return newIm(deps, credentials);
+    case 'xenapi':
+      return new XenDriver(deps, credentials);
     case 'seattle':
       return new SeattleDriver(deps, credentials);
     default:
@@ -47,20 +50,21 @@ function newIm(...args: ConstructorParameters<typeof ImDriver>): Driver {
   return new ImDriver(...args);
 }
 
-/** withCleanup delegates to `driver` and runs `cleanup` after the driver's own close. */
+/**
+ * withCleanup delegates to `driver` (every member, optional hooks included, bound to it) and runs
+ * `cleanup` after the driver's own close.
+ */
 function withCleanup(driver: Driver, cleanup: () => Promise<void>): Driver {
-  return {
-    name: driver.name,
-    type: driver.type,
-    hooks: driver.hooks,
-    expand: (resource) => driver.expand(resource),
-    observe: (ctx) => driver.observe(ctx),
-    create: (desired, ctx) => driver.create(desired, ctx),
-    update: (desired, observed, changes, ctx) => driver.update(desired, observed, changes, ctx),
-    delete: (observed, ctx) => driver.delete(observed, ctx),
-    close: async () => {
-      await driver.close();
-      await cleanup();
+  return new Proxy(driver, {
+    get(target, property) {
+      if (property === 'close') {
+        return async () => {
+          await target.close();
+          await cleanup();
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
-  };
+  });
 }

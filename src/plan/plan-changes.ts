@@ -16,7 +16,7 @@
 import type { DesiredObject, ObservedObject, PlanHooks } from '../backends/driver.js';
 import type { StateSnapshot } from '../state/types.js';
 import { fingerprint } from '../util/json.js';
-import { diffSpecs } from './diff.js';
+import { diffSpecs, flatten, matchesAny } from './diff.js';
 import { PLAN_FORMAT_VERSION, type ActionType, type PendingObject, type Plan, type PlannedAction } from './types.js';
 
 export interface PlanInput {
@@ -92,7 +92,7 @@ function planDesired(desired: DesiredObject, observed: ObservedObject | undefine
     desired: desired.spec,
     deletionPolicy: desired.deletionPolicy,
   };
-  if (!observed) return { ...base, action: 'create', changes: [], reason: 'not found on the backend' };
+  if (!observed) return { ...base, action: 'create', changes: createChanges(desired.spec, hooks), reason: 'not found on the backend' };
   const changes = diffSpecs(desired.spec, observed.spec, hooks);
   const forcing = changes.filter((c) => c.forcesReplacement).map((c) => c.path);
   if (forcing.length > 0) {
@@ -131,6 +131,13 @@ function planDelete(observed: ObservedObject, deletionPolicy: 'Delete' | 'Orphan
     ids: observed.ids,
     deletionPolicy,
   };
+}
+
+/** createChanges lists every desired leaf as a change from nothing, without ignored paths. */
+function createChanges(spec: DesiredObject['spec'], hooks: PlanHooks): PlannedAction['changes'] {
+  return flatten(spec)
+    .filter(([path]) => !matchesAny(path, hooks.ignored))
+    .map(([path, after]) => ({ path, after }));
 }
 
 /** observedDigest fingerprints what was observed (ids and specs, not readiness). */

@@ -5,7 +5,6 @@
  */
 import pc from 'picocolors';
 import type { JsonValue } from '../util/json.js';
-import { flatten } from './diff.js';
 import type { Plan, PlannedAction } from './types.js';
 
 export interface RenderOptions {
@@ -44,8 +43,8 @@ function renderAction(action: PlannedAction, colors: ReturnType<typeof pc.create
           ? ['-/+', colors.red]
           : ['-', colors.red];
   const head = `  ${paint(symbol)} ${colors.bold(action.key)} ${colors.dim(`(${action.backend}) ${action.reason}`)}`;
-  if (action.action === 'create' && action.desired) {
-    return [head, ...flatten(action.desired).map(([path, value]) => `      ${paint('+')} ${path} = ${show(value)}`)];
+  if (action.action === 'create') {
+    return [head, ...action.changes.map((c) => `      ${paint('+')} ${c.path} = ${show(c.after)}`)];
   }
   if (action.action === 'delete') return [head];
   return [

@@ -118,6 +118,18 @@ describe('Seattle driver', () => {
     expect(server.sim.knobs.log.since(seq).some((e) => e.method === 'acquire_resources')).toBe(true);
   });
 
+  it('converges with a fifth of all calls failing transiently, holding exactly what is wanted', async () => {
+    server.sim.knobs.faults.add({ method: '*', mode: 'drop', fraction: 0.1 });
+    server.sim.knobs.faults.add({ method: '*', mode: 'http-error', httpStatus: 503, fraction: 0.1 });
+    await writeFile(join(dir, 'v.yaml'), vesselSet('m', '{wan: 3, lan: 2, random: 2}'));
+    const report = await reconcile(dir, { waitMs: 60_000 });
+    expect(report.outcome).toBe('converged');
+    expect(report.retries.length).toBeGreaterThan(0);
+    server.sim.knobs.faults.clear();
+    expect(held()).toHaveLength(7);
+    expect((await reconcile(dir)).mutatingCalls).toBe(0);
+  });
+
   it('releases surplus vessels closest to expiry first, and everything on prune', async () => {
     await reconcile(dir);
     await writeFile(join(dir, 'v.yaml'), vesselSet('m', '{wan: 1, lan: 1}'));
