@@ -6,7 +6,8 @@
 import type { InfrastructureResource, WorkloadResource } from '../../manifest/types.js';
 import type { Secret } from '../../errors/secret.js';
 import { ConvergeError } from '../../errors/converge-error.js';
-import { XmlRpcClient } from '../../xmlrpc/client.js';
+import type { XmlRpcClient } from '../../xmlrpc/client.js';
+import { clientForBackend, retryReporter } from '../backend-client.js';
 import type { FieldChange } from '../../plan/types.js';
 import type { ApplyContext, ApplyResult, DesiredObject, Driver, ObserveContext, ObservedObject } from '../driver.js';
 import type { DriverDeps } from '../driver-deps.js';
@@ -31,23 +32,9 @@ export class ImDriver implements Driver {
       throw new ConvergeError('INVALID', 'IM_AUTH_MISSING', `backend ${this.name}: IM needs credentials (an auth file given by credentials.fromFile or fromEnv)`);
     }
     const entries: AuthEntry[] = parseAuthFile(credentials.reveal(), credentials.source);
-    const spec = deps.backend.spec;
-    this.#parallel = spec.limits.concurrency * 2;
-    this.#client = new XmlRpcClient({
-      url: deps.url,
-      timeoutMs: spec.timeouts.callMs,
-      connectTimeoutMs: spec.timeouts.connectMs,
-      maxSockets: spec.limits.concurrency,
-      callsPerSecond: spec.limits.callsPerSecond,
-      ...(spec.tls.caFile ? { caFile: spec.tls.caFile } : {}),
-      insecureSkipVerify: spec.tls.insecureSkipVerify,
-      classifyFault: classifyImFault,
-      onCall: (event) => deps.stats.recordCall(event),
-    });
-    this.#api = new ImApi(this.#client, () => entries.map((e) => ({ ...e })), (method, code, attempt, delayMs) => {
-      deps.stats.recordRetry(method, code);
-      deps.sink.emit({ type: 'retry', method, attempt, delayMs, code });
-    });
+    this.#parallel = deps.backend.spec.limits.concurrency * 2;
+    this.#client = clientForBackend(deps, classifyImFault);
+    this.#api = new ImApi(this.#client, () => entries.map((e) => ({ ...e })), retryReporter(deps));
   }
 
   expand(resource: WorkloadResource): DesiredObject[] {

@@ -7,7 +7,8 @@ import type { VesselSetResource, WorkloadResource } from '../../manifest/types.j
 import type { Secret } from '../../errors/secret.js';
 import type { Intent } from '../../state/types.js';
 import { ConvergeError } from '../../errors/converge-error.js';
-import { XmlRpcClient } from '../../xmlrpc/client.js';
+import type { XmlRpcClient } from '../../xmlrpc/client.js';
+import { clientForBackend, retryReporter } from '../backend-client.js';
 import type { FieldChange } from '../../plan/types.js';
 import type {
   ApplyContext,
@@ -43,21 +44,8 @@ export class SeattleDriver implements Driver {
     if (!credentials) {
       throw new ConvergeError('INVALID', 'SEATTLE_CREDENTIALS', `backend ${this.name}: Seattle needs credentials (username and api_key or private_key)`);
     }
-    const spec = deps.backend.spec;
-    this.#client = new XmlRpcClient({
-      url: deps.url,
-      timeoutMs: spec.timeouts.callMs,
-      connectTimeoutMs: spec.timeouts.connectMs,
-      maxSockets: spec.limits.concurrency,
-      callsPerSecond: spec.limits.callsPerSecond,
-      ...(spec.tls.caFile ? { caFile: spec.tls.caFile } : {}),
-      insecureSkipVerify: spec.tls.insecureSkipVerify,
-      onCall: (event) => deps.stats.recordCall(event),
-    });
-    this.#api = new SeattleApi(this.#client, parseSeattleCredentials(credentials.reveal(), credentials.source), (method, code, attempt, delayMs) => {
-      deps.stats.recordRetry(method, code);
-      deps.sink.emit({ type: 'retry', method, attempt, delayMs, code });
-    });
+    this.#client = clientForBackend(deps);
+    this.#api = new SeattleApi(this.#client, parseSeattleCredentials(credentials.reveal(), credentials.source), retryReporter(deps));
   }
 
   expand(resource: WorkloadResource): DesiredObject[] {

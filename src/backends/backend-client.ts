@@ -1,0 +1,31 @@
+/**
+ * What every driver builds the same way from its Backend resource: the XML-RPC client (URL,
+ * timeouts, concurrency as the socket pool, rate limit, TLS, call accounting) and the callback
+ * that reports retried reads to the run's stats and progress output.
+ */
+import type { ErrorKind } from '../errors/converge-error.js';
+import { XmlRpcClient } from '../xmlrpc/client.js';
+import type { DriverDeps } from './driver-deps.js';
+
+export function clientForBackend(deps: DriverDeps, classifyFault?: (faultCode: number, faultString: string) => ErrorKind): XmlRpcClient {
+  const spec = deps.backend.spec;
+  return new XmlRpcClient({
+    url: deps.url,
+    timeoutMs: spec.timeouts.callMs,
+    connectTimeoutMs: spec.timeouts.connectMs,
+    maxSockets: spec.limits.concurrency,
+    callsPerSecond: spec.limits.callsPerSecond,
+    ...(spec.tls.caFile ? { caFile: spec.tls.caFile } : {}),
+    insecureSkipVerify: spec.tls.insecureSkipVerify,
+    ...(classifyFault ? { classifyFault } : {}),
+    onCall: (event) => deps.stats.recordCall(event),
+  });
+}
+
+/** retryReporter is the `onRetry` for typed API edges: counted in stats, shown as progress. */
+export function retryReporter(deps: DriverDeps): (method: string, code: string, attempt: number, delayMs: number) => void {
+  return (method, code, attempt, delayMs) => {
+    deps.stats.recordRetry(method, code);
+    deps.sink.emit({ type: 'retry', method, attempt, delayMs, code });
+  };
+}
