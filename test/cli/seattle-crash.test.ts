@@ -39,13 +39,16 @@ describe('SIGKILL during a Seattle reconcile', () => {
 
   it('adopts the vessels of an acquire the server completed after the client died', async () => {
     const dir = await manifestDir(manifests(server.url, '{wan: 2}'));
-    server.sim.knobs.setLatency(1500, 'acquire_resources');
+    server.sim.knobs.setLatency(3000, 'acquire_resources');
     const run = startCli(['reconcile', dir]);
     const journal = join(dir, '.converge', 'journal.jsonl');
     await waitFor(async () => (await readFile(journal, 'utf8').catch(() => '')).includes('acquire_resources'), 15_000);
+    // The intent is journaled just before the request is sent: give it time to reach the server,
+    // which is still sleeping on the call's latency when the client is killed.
+    await new Promise((r) => setTimeout(r, 700));
     run.kill('SIGKILL');
     await run.result;
-    await waitFor(async () => held().length > 0, 5000);
+    await waitFor(async () => held().length > 0, 10_000);
     server.sim.knobs.setLatency(0, 'acquire_resources');
 
     const rerun = await runCli(['reconcile', dir, '--json']);
