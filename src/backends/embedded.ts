@@ -13,6 +13,7 @@ import type { BackendType } from '../manifest/types.js';
 import { SimKnobs } from '../xmlrpc/sim/knobs.js';
 import { parseFaultRule } from '../xmlrpc/sim/fault-rules.js';
 import { startImSimulator } from './im/sim/index.js';
+import { startXenApiSimulator } from './xenapi/sim/index.js';
 import { startSeattleSimulator } from './seattle/sim/index.js';
 
 export interface EmbeddedSimulator {
@@ -37,6 +38,10 @@ export async function startEmbedded(type: BackendType, backendName: string, stat
     }
     case 'seattle': {
       const server = await startSeattleSimulator({ persistPath, knobs: knobsFromEnv() });
+      return { url: server.url, close: () => server.close() };
+    }
+    case 'xenapi': {
+      const server = await startXenApiSimulator({ persistPath, knobs: knobsFromEnv() });
       return { url: server.url, close: () => server.close() };
     }
     default:

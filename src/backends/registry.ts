@@ -11,6 +11,7 @@ import type { RunStats } from '../engine/run-stats.js';
 import type { Driver } from './driver.js';
 import { startEmbedded } from './embedded.js';
 import { ImDriver } from './im/im-driver.js';
+import { XenDriver } from './xenapi/xen-driver.js';
 import { SeattleDriver } from './seattle/seattle-driver.js';
 
 export interface OpenDriverOptions {
@@ -36,6 +37,8 @@ function construct(backend: BackendResource, deps: Parameters<typeof newIm>[0], 
   switch (backend.spec.type) {
     case 'im':
       return newIm(deps, credentials);
+    case 'xenapi':
+      return new XenDriver(deps, credentials);
     case 'seattle':
       return new SeattleDriver(deps, credentials);
     default:

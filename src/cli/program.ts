@@ -79,7 +79,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
 
   program
     .command('sim <type>')
-    .description('serve a backend simulator (im, seattle) on 127.0.0.1')
+    .description('serve a backend simulator (im, seattle, xenapi) on 127.0.0.1')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .addOption(new Option('--port <port>', 'port (0 = any free port)').default('8899'))
     .option('--persist <file>', 'keep the simulator state in this file')

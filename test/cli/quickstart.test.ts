@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { copyExamples, editFile, jsonLines, reportOf, runCli } from '../helpers/cli.js';
 import { embeddedImState, liveInfrastructures, vmCount } from '../helpers/im-sim-state.js';
+import { embeddedXenState, guestVms, markedKeys } from '../helpers/xen-sim-state.js';
 
 describe('quick start on the embedded IM simulator', () => {
   it('creates the examples, is idempotent, and scales deploy counts exactly', async () => {
@@ -18,11 +19,14 @@ describe('quick start on the embedded IM simulator', () => {
     let dump = embeddedImState(dir);
     expect(liveInfrastructures(dump).map((i) => i.key).sort()).toEqual(['Infrastructure/data', 'Infrastructure/web']);
     expect([vmCount(dump, 'Infrastructure/web', 'front'), vmCount(dump, 'Infrastructure/web', 'worker'), vmCount(dump, 'Infrastructure/data', 'db')]).toEqual([1, 2, 1]);
+    const xen = embeddedXenState(dir);
+    expect(markedKeys(xen)).toEqual(['Infrastructure/lab/network/backend', 'Infrastructure/lab/vm/gateway-0', 'Infrastructure/lab/vm/node-0', 'Infrastructure/lab/vm/node-1']);
+    expect(guestVms(xen).map((vm) => [vm.name_label, vm.power_state]).sort()).toEqual([['lab-gateway-0', 'Running'], ['lab-node-0', 'Running'], ['lab-node-1', 'Running']]);
 
     const again = await runCli(['reconcile', dir, '--json']);
     expect(again.code).toBe(0);
     expect(reportOf(again.stdout).mutatingCalls).toBe(0);
-    expect(Object.keys(reportOf(again.stdout).calls).every((m) => /^(Get|get_|VM\.get|.*get_all)/.test(m))).toBe(true);
+    expect(Object.keys(reportOf(again.stdout).calls).every((m) => /^(Get|get_|VM\.get|.*get_all|session\.)/.test(m))).toBe(true);
 
     const noChanges = await runCli(['plan', dir]);
     expect(noChanges.code).toBe(0);

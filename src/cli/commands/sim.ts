@@ -5,6 +5,7 @@
 import { ConvergeError } from '../../errors/converge-error.js';
 import { startImSimulator } from '../../backends/im/sim/index.js';
 import { startSeattleSimulator } from '../../backends/seattle/sim/index.js';
+import { startXenApiSimulator } from '../../backends/xenapi/sim/index.js';
 import { knobsFromEnv } from '../../backends/embedded.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -19,6 +20,7 @@ export interface SimOptions {
 const SIMULATORS = {
   im: { title: 'IM', start: startImSimulator },
   seattle: { title: 'Seattle Clearinghouse', start: startSeattleSimulator },
+  xenapi: { title: 'XenAPI', start: startXenApiSimulator },
 } as const;
 
 export async function simCommand(type: string, out: Output, options: SimOptions): Promise<ExitCode> {

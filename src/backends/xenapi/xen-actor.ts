@@ -1,0 +1,55 @@
+/**
+ * Actor is what one action (create, update, delete, recover) works with, and the three ways it
+ * makes a mutating call, each journaled through `mutate` (the write-ahead rule of DESIGN §5):
+ * - `once`: a call whose repetition would do it twice (VM.clone, VDI/VBD/VIF/network.create);
+ *   a TRANSIENT failure leaves its outcome unknown and the next pass observes first;
+ * - `repeat`: a call that is safe to repeat (setters, plug/unplug, destroy); TRANSIENT failures
+ *   are retried in place, each attempt journaled, and the `tolerate` codes that mean "already
+ *   done" (DEVICE_ALREADY_ATTACHED, HANDLE_INVALID on a destroy, …) count as success;
+ * - `task`: an `Async.*` call run to completion through its task, reported as progress.
+ */
+import { retryTransient } from '../../engine/backoff.js';
+import type { XmlRpcValue } from '../../xmlrpc/value.js';
+import type { ApplyContext } from '../driver.js';
+import type { XenApi } from './xen-api.js';
+import { isXenCode } from './xen-errors.js';
+import type { XenLookup } from './xen-lookup.js';
+
+export interface Actor {
+  api: XenApi;
+  lookup: XenLookup;
+  /** key is the object acted on (for messages). */
+  key: string;
+  owner: string;
+  signal: AbortSignal;
+  mutate: ApplyContext['mutate'];
+  progress(message: string): void;
+}
+
+export function once(actor: Actor, method: string, target: string, params: XmlRpcValue[]): Promise<XmlRpcValue> {
+  return actor.mutate(method, target, () => actor.api.call(method, params, actor.signal));
+}
+
+export async function repeat(actor: Actor, method: string, target: string, params: XmlRpcValue[], tolerate: string[] = []): Promise<void> {
+  await retryTransient(
+    () =>
+      actor.mutate(method, target, () =>
+        actor.api.call(method, params, actor.signal).catch((error: unknown) => {
+          if (isXenCode(error, ...tolerate)) return '';
+          throw error;
+        }),
+      ),
+    { signal: actor.signal },
+  );
+}
+
+export function task(actor: Actor, method: string, target: string, params: XmlRpcValue[], timeoutMs?: number): Promise<string> {
+  actor.progress(`${method} ${target}`);
+  return actor.mutate(method, target, () =>
+    actor.api.runAsync(method, params, {
+      signal: actor.signal,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      onProgress: (p) => actor.progress(`${method} ${target}: ${Math.round(p * 100)}%`),
+    }),
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * XenApi is the typed edge of XenAPI that the driver uses: batched reads parsed into records,
+ * `Async.*` calls run to completion through tasks (destroyed after reading), and plain calls.
+ * Reads are retried on TRANSIENT failures; other calls are made once (the caller journals them
+ * and decides what a repeat would mean).
+ */
+import { isStruct, type XmlRpcValue } from '../../xmlrpc/value.js';
+import { badReply, XenFailure } from './xen-errors.js';
+import {
+  parseNetwork, parseSr, parseTask, parseVbd, parseVdi, parseVif, parseVm, recordMap, taskResult,
+  type XenNetwork, type XenSr, type XenTask, type XenVbd, type XenVdi, type XenVif, type XenVm,
+} from './xen-records.js';
+import type { XenSession } from './xen-session.js';
+import { TaskWatcher } from './xen-tasks.js';
+
+/** GUEST_VMS selects every VM but dom0 and snapshots: the where-filter compares whole stored values, so map keys cannot be matched. */
+export const GUEST_VMS = 'field "is_control_domain" = "false" and field "is_a_snapshot" = "false"';
+
+export interface AsyncOptions {
+  signal: AbortSignal;
+  timeoutMs?: number;
+  onProgress?: (progress: number) => void;
+}
+
+export class XenApi {
+  readonly session: XenSession;
+  readonly #tasks: TaskWatcher;
+
+  constructor(session: XenSession) {
+    this.session = session;
+    this.#tasks = new TaskWatcher(session);
+  }
+
+  async vms(where: string, signal: AbortSignal): Promise<Map<string, XenVm>> {
+    return recordMap('VM.get_all_records_where', await this.session.read('VM.get_all_records_where', [where], { signal }), parseVm);
+  }
+
+  async vbds(signal: AbortSignal): Promise<Map<string, XenVbd>> {
+    return recordMap('VBD.get_all_records', await this.session.read('VBD.get_all_records', [], { signal }), parseVbd);
+  }
+
+  async vdis(signal: AbortSignal): Promise<Map<string, XenVdi>> {
+    return recordMap('VDI.get_all_records', await this.session.read('VDI.get_all_records', [], { signal }), parseVdi);
+  }
+
+  async vifs(signal: AbortSignal): Promise<Map<string, XenVif>> {
+    return recordMap('VIF.get_all_records', await this.session.read('VIF.get_all_records', [], { signal }), parseVif);
+  }
+
+  async networks(signal: AbortSignal): Promise<Map<string, XenNetwork>> {
+    return recordMap('network.get_all_records', await this.session.read('network.get_all_records', [], { signal }), parseNetwork);
+  }
+
+  async srs(signal: AbortSignal): Promise<Map<string, XenSr>> {
+    return recordMap('SR.get_all_records', await this.session.read('SR.get_all_records', [], { signal }), parseSr);
+  }
+
+  async pendingTasks(signal: AbortSignal): Promise<Map<string, XenTask>> {
+    const value = await this.session.read('task.get_all_records_where', ['field "status" = "pending"'], { signal });
+    return recordMap('task.get_all_records_where', value, parseTask);
+  }
+
+  async defaultSr(signal: AbortSignal): Promise<string> {
+    const pools = await this.session.read('pool.get_all_records', [], { signal });
+    const pool = recordMap('pool.get_all_records', pools, (_ref, r) => String(r.default_SR ?? '')).values().next().value;
+    if (pool === undefined) throw badReply('pool.get_all_records', 'no pool');
+    return pool;
+  }
+
+  async vm(ref: string, signal: AbortSignal): Promise<XenVm> {
+    return parseVmRecord('VM.get_record', ref, await this.session.read('VM.get_record', [ref], { signal }));
+  }
+
+  async vif(ref: string, signal: AbortSignal): Promise<XenVif> {
+    const parsed = recordMap('VIF.get_record', { [ref]: await this.session.read('VIF.get_record', [ref], { signal }) }, parseVif).get(ref);
+    if (!parsed) throw badReply('VIF.get_record', 'no record');
+    return parsed;
+  }
+
+  async vmOtherConfig(ref: string, signal: AbortSignal): Promise<Record<string, string>> {
+    const value = await this.session.read('VM.get_other_config', [ref], { signal });
+    if (!isStruct(value)) throw badReply('VM.get_other_config', 'expected a map');
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+  }
+
+  async networkVifs(ref: string, signal: AbortSignal): Promise<string[]> {
+    const value = await this.session.read('network.get_VIFs', [ref], { signal });
+    return Array.isArray(value) ? value.map(String) : [];
+  }
+
+  /** call makes one call, not retried: for mutating calls whose repetition needs a decision. */
+  call(method: string, params: XmlRpcValue[], signal: AbortSignal): Promise<XmlRpcValue> {
+    return this.session.call(method, params, { signal });
+  }
+
+  /** repeatable makes a call that is safe to repeat (setters, destroys), retrying TRANSIENT failures. */
+  repeatable(method: string, params: XmlRpcValue[], signal: AbortSignal): Promise<XmlRpcValue> {
+    return this.session.read(method, params, { signal });
+  }
+
+  /** runAsync calls `Async.<method>`, waits for its task, destroys it, and returns its result (a ref or ""). */
+  async runAsync(method: string, params: XmlRpcValue[], options: AsyncOptions): Promise<string> {
+    const task = await this.session.call(`Async.${method}`, params, { signal: options.signal });
+    if (typeof task !== 'string' || !task.startsWith('OpaqueRef:')) throw badReply(`Async.${method}`, 'expected a task reference');
+    let record: XenTask;
+    try {
+      record = await this.#tasks.wait(task, options);
+    } catch (error) {
+      await this.session.call('task.cancel', [task]).catch(() => undefined);
+      throw error;
+    } finally {
+      await this.session.call('task.destroy', [task]).catch(() => undefined);
+    }
+    if (record.status === 'success') return taskResult(record.result);
+    const info = record.errorInfo.length > 0 ? record.errorInfo : [record.status === 'cancelled' ? 'TASK_CANCELLED' : 'INTERNAL_ERROR', task];
+    throw new XenFailure(method, info);
+  }
+
+  close(): void {
+    this.#tasks.close();
+  }
+}
+
+function parseVmRecord(method: string, ref: string, value: XmlRpcValue): XenVm {
+  const parsed = recordMap(method, { [ref]: value }, parseVm).get(ref);
+  if (!parsed) throw badReply(method, 'no record');
+  return parsed;
+}

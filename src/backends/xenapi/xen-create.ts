@@ -1,0 +1,83 @@
+/**
+ * Creating converge's XenAPI objects:
+ * - a VM: `Async.VM.clone` of the template under its final name, the ownership marker at once,
+ *   then the same `realizeVm` that update uses (provision, memory, VCPUs, disks, interfaces,
+ *   power), so a create cut short anywhere is finished by the next pass's update;
+ * - a network: an existing network with the declared name (or the one `options.networks` maps
+ *   it to) is used as-is and recorded as external; otherwise `network.create` with the marker in
+ *   its constructor record, so it is never unmarked.
+ * A clone whose reply was lost (TRANSIENT) is looked for by name before giving up, so a retry
+ * never leaves a second, unmarked clone behind.
+ */
+import { ConvergeError, isKind } from '../../errors/converge-error.js';
+import type { ApplyResult, DesiredObject } from '../driver.js';
+import { once, repeat, type Actor } from './xen-actor.js';
+import { cloneTarget, markVm, settleTasks, unmarkedClones, type Marker } from './xen-clone.js';
+import type { VmFacts } from './xen-facts.js';
+import { MARK } from './xen-inventory.js';
+import type { XenVif, XenVm } from './xen-records.js';
+import { realizeVm } from './xen-realize.js';
+import { parseKey, type XenVmSpec } from './xen-spec.js';
+
+export async function createVm(actor: Actor, desired: DesiredObject): Promise<ApplyResult> {
+  const spec = desired.spec as unknown as XenVmSpec;
+  const infra = parseKey(desired.key)?.infra ?? '';
+  const template = await actor.lookup.template(spec.template, actor.signal);
+  const before = [...(await actor.api.vms(`field "name__label" = "${spec.name}"`, actor.signal)).values()].map((vm) => vm.uuid);
+  const target = cloneTarget({ name: spec.name, template: spec.template, arch: spec.arch, before });
+  const ref = await actor.mutate('VM.clone', target, () => cloneOrFind(actor, template, spec.name, before));
+  const marker: Marker = { key: desired.key, template: spec.template, arch: spec.arch };
+  try {
+    await markVm(actor, ref, marker, {});
+  } catch (error) {
+    // An unmarked clone would be invisible to every later pass: take it back if we can.
+    await repeat(actor, 'VM.destroy', `vm ${ref} (unmarked clone)`, [ref], ['HANDLE_INVALID']).catch(() => undefined);
+    throw error;
+  }
+  const vm = await actor.api.vm(ref, actor.signal);
+  const facts: VmFacts = { key: desired.key, infra, vm, vifs: await readVifs(actor, vm), disks: [], ownedVdis: [] };
+  await realizeVm(actor, spec, facts);
+  return { ids: { uuid: vm.uuid } };
+}
+
+async function cloneOrFind(actor: Actor, template: string, name: string, before: string[]): Promise<string> {
+  try {
+    actor.progress(`VM.clone ${name}`);
+    return await actor.api.runAsync('VM.clone', [template, name], { signal: actor.signal, onProgress: (p) => actor.progress(`VM.clone ${name}: ${Math.round(p * 100)}%`) });
+  } catch (error) {
+    if (!isKind(error, 'TRANSIENT')) throw error;
+    await settleTasks(actor.api, (t) => t.nameLabel === 'Async.VM.clone', actor.signal);
+    const found = await unmarkedClones(actor.api, name, before, actor.signal);
+    if (found.length === 1) return found[0]!.ref;
+    if (found.length > 1) {
+      throw new ConvergeError('TERMINAL', 'XEN_CLONE_AMBIGUOUS', `${found.length} unmarked VMs named ${name} appeared after an interrupted clone; converge leaves them alone`);
+    }
+    throw error;
+  }
+}
+
+function readVifs(actor: Actor, vm: XenVm): Promise<XenVif[]> {
+  return Promise.all(vm.vifs.map((ref) => actor.api.vif(ref, actor.signal)));
+}
+
+export async function createNetwork(actor: Actor, desired: DesiredObject): Promise<ApplyResult> {
+  const parsed = parseKey(desired.key);
+  if (!parsed) throw new ConvergeError('TERMINAL', 'XEN_BAD_KEY', `${desired.key} is not a network key`);
+  const existing = actor.lookup.inventory.existingNetwork(parsed.name);
+  if (existing) {
+    actor.progress(`uses the existing network "${existing.nameLabel}"`);
+    return { ids: { uuid: existing.uuid, external: 'true' }, message: `uses the existing network "${existing.nameLabel}"` };
+  }
+  const record = {
+    name_label: `${parsed.infra}-${parsed.name}`,
+    name_description: `network ${parsed.name} of Infrastructure/${parsed.infra}, managed by converge`,
+    MTU: '1500',
+    other_config: { [MARK.key]: desired.key, [MARK.owner]: actor.owner },
+    tags: [],
+  };
+  actor.progress(`network.create ${record.name_label}`);
+  const ref = String(await once(actor, 'network.create', `network ${record.name_label}`, [record]));
+  const uuid = String(await actor.api.session.read('network.get_uuid', [ref], { signal: actor.signal }));
+  return { ids: { uuid } };
+}
+

@@ -1,0 +1,116 @@
+/**
+ * XenDriver realises `Infrastructure` resources on XenServer / XCP-ng through XenAPI: each
+ * deployed system instance is a VM cloned from a template, each declared network a XenAPI
+ * network (converge's own, or an existing one used as-is). One session per driver (logged out on
+ * close); observation is five batched list calls per pass; every mutating call is journaled.
+ * Credentials: the Backend's reference, in the format of xen-credentials.ts.
+ */
+import type { InfrastructureResource, WorkloadResource } from '../../manifest/types.js';
+import type { Secret } from '../../errors/secret.js';
+import { ConvergeError } from '../../errors/converge-error.js';
+import type { FieldChange } from '../../plan/types.js';
+import type { Intent } from '../../state/types.js';
+import type {
+  ApplyContext, ApplyResult, DesiredObject, Driver, ObserveContext, ObservedObject, ObserveHint, RecoverContext, RecoveredIntent,
+} from '../driver.js';
+import type { DriverDeps } from '../driver-deps.js';
+import type { Actor } from './xen-actor.js';
+import { XenApi } from './xen-api.js';
+import { createNetwork, createVm } from './xen-create.js';
+import { parseXenCredentials } from './xen-credentials.js';
+import { deleteObject } from './xen-delete.js';
+import { xenEvents } from './xen-events.js';
+import type { Inventory } from './xen-inventory.js';
+import { XenLookup } from './xen-lookup.js';
+import { observeInventory, readInventory, type XenDetail } from './xen-observe.js';
+import { parseXenOptions } from './xen-options.js';
+import { realizeVm } from './xen-realize.js';
+import { recoverIntents } from './xen-recover.js';
+import { XenSession } from './xen-session.js';
+import { expandInfrastructure, parseKey, XEN_HOOKS, type XenVmSpec } from './xen-spec.js';
+
+export class XenDriver implements Driver {
+  readonly type = 'xenapi' as const;
+  readonly hooks = XEN_HOOKS;
+  readonly name: string;
+  readonly #session: XenSession;
+  readonly #api: XenApi;
+  readonly #lookup: XenLookup;
+  #inventory: Inventory | undefined;
+  #owner: string | undefined;
+
+  constructor(deps: DriverDeps, credentials: Secret | undefined) {
+    this.name = deps.backend.metadata.name;
+    if (!credentials) {
+      throw new ConvergeError('INVALID', 'XEN_CREDENTIALS_MISSING', `backend ${this.name}: XenAPI needs credentials (credentials.fromFile or fromEnv)`);
+    }
+    const spec = deps.backend.spec;
+    this.#session = new XenSession({
+      url: deps.url,
+      credentials: parseXenCredentials(credentials.reveal(), credentials.source),
+      client: {
+        timeoutMs: spec.timeouts.callMs,
+        connectTimeoutMs: spec.timeouts.connectMs,
+        maxSockets: spec.limits.concurrency,
+        callsPerSecond: spec.limits.callsPerSecond,
+        ...(spec.tls.caFile ? { caFile: spec.tls.caFile } : {}),
+        insecureSkipVerify: spec.tls.insecureSkipVerify,
+        onCall: (event) => deps.stats.recordCall(event),
+      },
+      onRetry: (method, code, attempt, delayMs) => {
+        deps.stats.recordRetry(method, code);
+        deps.sink.emit({ type: 'retry', method, attempt, delayMs, code });
+      },
+    });
+    this.#api = new XenApi(this.#session);
+    this.#lookup = new XenLookup(this.#api, parseXenOptions(spec.options, this.name));
+  }
+
+  expand(resource: WorkloadResource): DesiredObject[] {
+    if (resource.kind !== 'Infrastructure') throw new ConvergeError('INVALID', 'KIND_UNSUPPORTED', `backend type xenapi does not serve ${resource.kind}`);
+    return expandInfrastructure(resource as InfrastructureResource);
+  }
+
+  async observe(ctx: ObserveContext): Promise<ObservedObject[]> {
+    this.#owner = ctx.owner;
+    const inventory = await readInventory(this.#api, ctx.owner, this.#lookup.options, ctx.signal);
+    this.#inventory = inventory;
+    this.#lookup.setInventory(inventory);
+    return observeInventory(inventory, this.name, ctx.records, ctx.desired);
+  }
+
+  create(desired: DesiredObject, ctx: ApplyContext): Promise<ApplyResult> {
+    const actor = this.#actor(desired.key, ctx);
+    return parseKey(desired.key)?.type === 'network' ? createNetwork(actor, desired) : createVm(actor, desired);
+  }
+
+  async update(desired: DesiredObject, observed: ObservedObject, _changes: FieldChange[], ctx: ApplyContext): Promise<ApplyResult> {
+    const detail = observed.detail as XenDetail | undefined;
+    if (detail?.kind !== 'vm') return { ids: observed.ids };
+    await realizeVm(this.#actor(desired.key, ctx), desired.spec as unknown as XenVmSpec, detail.facts);
+    return { ids: observed.ids };
+  }
+
+  delete(observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult> {
+    return deleteObject(this.#actor(observed.key, ctx), observed);
+  }
+
+  recover(intents: readonly Intent[], ctx: RecoverContext): Promise<RecoveredIntent[]> {
+    this.#owner = ctx.owner;
+    return recoverIntents(this.#api, this.#lookup, intents, ctx);
+  }
+
+  events(signal: AbortSignal): AsyncIterable<ObserveHint> {
+    return xenEvents({ session: this.#session, owner: () => this.#owner, inventory: () => this.#inventory }, signal);
+  }
+
+  async close(): Promise<void> {
+    this.#api.close();
+    await this.#session.logout();
+  }
+
+  #actor(key: string, ctx: ApplyContext): Actor {
+    this.#owner = ctx.owner;
+    return { api: this.#api, lookup: this.#lookup, key, owner: ctx.owner, signal: ctx.signal, mutate: ctx.mutate, progress: ctx.progress };
+  }
+}

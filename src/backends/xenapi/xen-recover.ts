@@ -1,0 +1,74 @@
+/**
+ * Settling what killed or cut-short runs left behind (DESIGN §5), before the first observation.
+ * The engine hands over every intent since the journal was last compacted; only those whose
+ * outcome is unknown matter here (`open`: the run died during the call; `unknown`: the reply was
+ * lost, or an earlier recovery found no trace):
+ * - first, wait for the tasks of ours still pending on the server (an interrupted `Async.*` call
+ *   goes on without us) so that what they do is visible;
+ * - `VM.clone`: adopt the clone only if exactly one unmarked VM has the intent's name and was not
+ *   among the VMs that had it before; none: it did not happen; several: ambiguous, reported and
+ *   left alone;
+ * - `VM.add_to_other_config`: finish marking that VM (once per VM; unless someone else owns it).
+ * Everything else (VDI, VBD, VIF and network creates carry their marker or are found through
+ * their VM) is settled by observation.
+ */
+import type { Intent } from '../../state/types.js';
+import type { RecoverContext, RecoveredIntent } from '../driver.js';
+import type { Actor } from './xen-actor.js';
+import type { XenApi } from './xen-api.js';
+import { markVm, parseCloneTarget, parseMarkTarget, settleTasks, unmarkedClones } from './xen-clone.js';
+import { isXenCode } from './xen-errors.js';
+import { MARK } from './xen-inventory.js';
+import type { XenLookup } from './xen-lookup.js';
+
+const OUR_TASKS = new Set(['VM.clone', 'VM.provision', 'VDI.create', 'VM.start', 'VM.resume', 'VM.clean_shutdown', 'VM.hard_shutdown'].map((m) => `Async.${m}`));
+
+export async function recoverIntents(api: XenApi, lookup: XenLookup, intents: readonly Intent[], ctx: RecoverContext): Promise<RecoveredIntent[]> {
+  const uncertain = intents.filter((i) => i.status === 'open' || i.status === 'unknown');
+  if (uncertain.length === 0) return [];
+  await settleTasks(api, (t) => OUR_TASKS.has(t.nameLabel), ctx.signal);
+  const actor = (key: string): Actor => ({ api, lookup, key, owner: ctx.owner, signal: ctx.signal, mutate: ctx.mutate, progress: () => undefined });
+  const settled: RecoveredIntent[] = [];
+  for (const intent of uncertain.filter((i) => i.method === 'VM.clone')) {
+    const result = await recoverClone(actor(intent.key), intent);
+    if (result) settled.push(result);
+  }
+  const marks = new Map<string, Intent[]>();
+  for (const intent of uncertain.filter((i) => i.method === 'VM.add_to_other_config')) marks.set(intent.target, [...(marks.get(intent.target) ?? []), intent]);
+  for (const [target, group] of marks) {
+    const mark = parseMarkTarget(target);
+    if (!mark) continue;
+    const note = await recoverMark(actor(mark.marker.key), mark);
+    settled.push(...group.map((intent) => ({ intentId: intent.id, note, key: mark.marker.key })));
+  }
+  return settled;
+}
+
+async function recoverClone(actor: Actor, intent: Intent): Promise<RecoveredIntent | undefined> {
+  const clone = parseCloneTarget(intent.target);
+  if (!clone) return undefined;
+  const found = await unmarkedClones(actor.api, clone.name, clone.before, actor.signal);
+  if (found.length === 0) return { intentId: intent.id, note: `VM.clone with unknown outcome: no unmarked VM named ${clone.name} is left to adopt` };
+  if (found.length > 1) {
+    const uuids = found.map((vm) => vm.uuid).join(', ');
+    return { intentId: intent.id, note: `VM.clone with unknown outcome: ${found.length} unmarked VMs named ${clone.name} (${uuids}); ambiguous, left alone` };
+  }
+  const vm = found[0]!;
+  await markVm(actor, vm.ref, { key: intent.key, template: clone.template, arch: clone.arch }, vm.otherConfig);
+  return { intentId: intent.id, note: `VM.clone with unknown outcome: adopted VM ${vm.uuid} named ${clone.name}`, key: intent.key, ids: { uuid: vm.uuid } };
+}
+
+async function recoverMark(actor: Actor, mark: NonNullable<ReturnType<typeof parseMarkTarget>>): Promise<string> {
+  let otherConfig: Record<string, string>;
+  try {
+    otherConfig = await actor.api.vmOtherConfig(mark.ref, actor.signal);
+  } catch (error) {
+    if (isXenCode(error, 'HANDLE_INVALID')) return `interrupted marking: VM ${mark.ref} is gone`;
+    throw error;
+  }
+  const owner = otherConfig[MARK.owner];
+  if (owner === actor.owner) return `interrupted marking of VM ${mark.ref}: already complete`;
+  if (owner !== undefined) return `interrupted marking: VM ${mark.ref} belongs to another owner; left alone`;
+  await markVm(actor, mark.ref, mark.marker, otherConfig);
+  return `interrupted marking of VM ${mark.ref}: marker completed`;
+}
