@@ -93,4 +93,25 @@ describe('XenAPI recovery of interrupted clones', () => {
     expect(guestVms(xen.sim.dump()).map((vm) => [vm.ref, (vm.other_config as Record<string, string>)['converge.owner'], vm.power_state])).toEqual([[ref, await owner(), 'Running']]);
     expect(looseVdis(xen.sim.dump())).toEqual([]);
   });
+
+  it('finishes off a VM whose deletion was interrupted and gives its key a fresh VM', async () => {
+    await writeFile(join(dir, 'infra.yaml'), infra(1));
+    expect((await reconcile(dir)).outcome).toBe('converged');
+    const [vm] = guestVms(xen.sim.dump());
+    // What a run killed inside a delete leaves: the VM marked for deletion, its disks destroyed.
+    await xen.client.call('VM.hard_shutdown', vm!.ref);
+    await xen.client.call('VM.add_to_other_config', vm!.ref, 'converge.deleting', 'true');
+    for (const vbd of vm!.VBDs as string[]) {
+      const vdi = String(await xen.client.call('VBD.get_VDI', vbd));
+      if (vdi !== 'OpaqueRef:NULL') await xen.client.call('VDI.destroy', vdi);
+    }
+    const report = await reconcile(dir);
+    expect(report.outcome).toBe('converged');
+    const now = guestVms(xen.sim.dump());
+    expect(now).toHaveLength(1);
+    expect(now[0]!.ref).not.toBe(vm!.ref);
+    expect((now[0]!.other_config as Record<string, string>)['converge.deleting']).toBeUndefined();
+    expect(now[0]!.power_state).toBe('Running');
+    expect(looseVdis(xen.sim.dump())).toEqual([]);
+  });
 });

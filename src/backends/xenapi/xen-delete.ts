@@ -3,7 +3,9 @@
  * - A VM: hard shutdown if it is not halted, then its disks, then `VM.destroy`. VM.destroy keeps
  *   disks (xenapi.md §3), so converge destroys those it created (marked) and those
  *   `VM.provision` made for it (VBD other_config `owner`) — before the VM, so that a run cut
- *   short in between still finds the VM, and with it the rest of the work, next time.
+ *   short in between still finds the VM, and with it the rest of the work, next time. The VM is
+ *   first marked `converge.deleting`, so that such a half-deleted VM (perhaps without its system
+ *   disk) is finished off next time and never adopted again for its key.
  * - A network converge created, once no VIF uses it; an existing network used as-is: never.
  * - A loose converge-marked disk (its VM is gone): `VDI.destroy`.
  */
@@ -33,6 +35,7 @@ export async function deleteObject(actor: Actor, observed: ObservedObject): Prom
 
 async function deleteVm(actor: Actor, facts: VmFacts): Promise<void> {
   const { vm } = facts;
+  await repeat(actor, 'VM.add_to_other_config', `vm ${vm.uuid} deleting`, [vm.ref, 'converge.deleting', 'true'], ['MAP_DUPLICATE_KEY', 'HANDLE_INVALID']);
   if (vm.powerState !== 'Halted') {
     await task(actor, 'VM.hard_shutdown', `vm ${vm.uuid}`, [vm.ref]).catch((error: unknown) => {
       if (!isXenCode(error, 'VM_BAD_POWER_STATE', 'HANDLE_INVALID')) throw error;

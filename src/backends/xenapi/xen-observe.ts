@@ -50,20 +50,26 @@ export function observeInventory(inv: Inventory, backend: string, records: reado
 
 function observeVms(inv: Inventory, backend: string): ObservedObject[] {
   const seen = new Set<string>();
-  return inv.ourVms().map((vm) => {
+  // A VM marked `converge.deleting` was being deleted when a run stopped (its disks may be gone):
+  // it is finished off, never adopted again; its key gets a fresh VM.
+  const vms = inv.ourVms().sort((a, b) => Number(isDeleting(a)) - Number(isDeleting(b)));
+  return vms.map((vm) => {
     const key = inv.keyOf(vm.otherConfig)!;
-    const duplicate = seen.has(key);
-    seen.add(key);
+    const deleting = isDeleting(vm);
+    const duplicate = deleting || seen.has(key);
+    if (!deleting) seen.add(key);
     const infra = parseKey(key)?.infra ?? '';
     const facts = factsFromInventory(inv, vm, key, infra, !duplicate);
     const spec = observedVmSpec(facts, inv);
-    const status = duplicate
+    const status = deleting
+      ? { phase: 'degraded' as const, message: `VM ${vm.nameLabel} was being deleted` }
+      : duplicate
       ? { phase: 'degraded' as const, message: `a second VM carries the key ${key}` }
       : vm.busy
         ? { phase: 'progressing' as const, message: `VM ${vm.nameLabel}: an operation is in progress` }
         : { phase: 'ready' as const };
     return {
-      key: duplicate ? `${key}#duplicate-${vm.uuid}` : key,
+      key: deleting ? `${key}#deleting-${vm.uuid}` : duplicate ? `${key}#duplicate-${vm.uuid}` : key,
       kind: 'Infrastructure' as const,
       backend,
       ids: { uuid: vm.uuid },
@@ -73,6 +79,10 @@ function observeVms(inv: Inventory, backend: string): ObservedObject[] {
       dependsOn: [...new Set(spec.interfaces.map((name) => networkKey(infra, name.replace(/@.*$| \(unplugged\)$/, ''))))],
     };
   });
+}
+
+function isDeleting(vm: { otherConfig: Record<string, string> }): boolean {
+  return vm.otherConfig['converge.deleting'] === 'true';
 }
 
 function observeLooseVdis(inv: Inventory, backend: string, vmKeys: Set<string | undefined>): ObservedObject[] {
