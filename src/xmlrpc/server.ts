@@ -47,6 +47,8 @@ export interface XmlRpcServerOptions {
   /** encodeValue overrides the response encoding (XenAPI prints compact XML of its own). */
   encodeValue?: (value: XmlRpcValue) => string;
   knobs?: SimKnobs;
+  /** secretParams names positional parameters never to keep in the call log, per method. */
+  secretParams?: Record<string, number[]>;
   gzipThreshold?: number | false;
   notFoundBody?: string;
   serverHeader?: string;
@@ -141,7 +143,7 @@ async function answerCall(
   const knobs = options.knobs;
   const started = Date.now();
   const log = (outcome: CallOutcome): void =>
-    knobs?.log.record({ at: knobs.clock.now(), method: call.method, params: call.params, outcome, durationMs: Date.now() - started });
+    knobs?.log.record({ at: knobs.clock.now(), method: call.method, params: hideSecretParams(call.method, call.params, options.secretParams), outcome, durationMs: Date.now() - started });
 
   const latency = knobs?.latencyFor(call.method) ?? 0;
   if (latency > 0) await sleep(latency).catch(() => undefined);
@@ -247,4 +249,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function hideSecretParams(method: string, params: XmlRpcValue[], secret: Record<string, number[]> | undefined): XmlRpcValue[] {
+  const positions = secret?.[method];
+  return positions ? params.map((p, i) => (positions.includes(i) ? '[redacted]' : p)) : params;
 }

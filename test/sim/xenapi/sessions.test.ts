@@ -101,3 +101,17 @@ describe('HOST_IS_SLAVE', () => {
     expect(await client.login()).toMatch(/^OpaqueRef:/);
   });
 });
+
+describe('call log', () => {
+  it('never keeps the login password', async () => {
+    const xen = await startTestXen({});
+    try {
+      await xen.client.call('VM.get_all');
+      const log = JSON.stringify(xen.sim.knobs.log.since());
+      expect(log).toContain('session.login_with_password');
+      expect(log).not.toContain('xenroot');
+    } finally {
+      await xen.close();
+    }
+  });
+});

@@ -34,6 +34,7 @@ export async function startXenApiSimulator(options: XenApiSimulatorOptions & { h
     host: options.host,
     port: options.port,
     acceptAnyPath: true,
+    secretParams: { 'session.login_with_password': [1], 'session.slave_local_login_with_password': [1] },
     dispatch: (method) => sim.dispatch(method),
     encodeValue: (value) => sim.encodeValue(value),
     malformedRequest: ({ path, error }) => malformedReply(sim, path, error),
