@@ -13,6 +13,7 @@ import { schemaCommand } from './commands/schema.js';
 import { simCommand } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
+import { watchCommand } from './commands/watch.js';
 import { VERSION } from './version.js';
 
 type Raw = CommonOptions & Record<string, unknown>;
@@ -64,6 +65,39 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
           lockTimeoutMs: durationFlag('--lock-timeout', String(o.lockTimeout)),
           parallelism: countFlag('--parallelism', String(o.parallelism), 1),
           ...(o.maxDestroy !== undefined ? { maxDestroy: countFlag('--max-destroy', String(o.maxDestroy)) } : {}),
+        }),
+      )(...rest),
+    );
+
+  common(program.command('watch [dir]').description('keep the live infrastructure converged to the manifests (a controller; JSON logs)'))
+    .option('--listen <address>', 'serve /healthz, /metrics, /status and a status page here (loopback only)', '127.0.0.1:9321')
+    .option('--listen-any', 'allow --listen on a non-loopback address')
+    .option('--resync <duration>', 'period of the full re-read and re-queue (±10% jitter)', '10m')
+    .option('--workers <n>', 'passes that may run at once, on different resources', '1')
+    .option('--prune', 'delete owned objects whose manifest is gone (honours deletionPolicy)')
+    .option('--max-destroy <n>', 'refuse a pass that would destroy more objects than this')
+    .option('--parallelism <n>', 'actions in flight at once within a pass, across backends', '16')
+    .option('--pass-wait <duration>', 'how long one pass waits for objects to become ready before requeueing', '2m')
+    .option('--grace <duration>', 'on SIGTERM, how long actions in flight may finish before they are aborted', '30s')
+    .option('--debounce <duration>', 'quiet time after a manifest file event before reloading', '300ms')
+    .option('--lock-timeout <duration>', 'wait this long for the state lock', '0s')
+    .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
+    .action((dir = 'manifests', ...rest) =>
+      run((o) =>
+        watchCommand(dir, {
+          ...o,
+          listen: String(o.listen),
+          listenAny: Boolean(o.listenAny),
+          resyncMs: durationFlag('--resync', String(o.resync)),
+          workers: countFlag('--workers', String(o.workers), 1),
+          prune: Boolean(o.prune),
+          ...(o.maxDestroy !== undefined ? { maxDestroy: countFlag('--max-destroy', String(o.maxDestroy)) } : {}),
+          parallelism: countFlag('--parallelism', String(o.parallelism), 1),
+          passWaitMs: durationFlag('--pass-wait', String(o.passWait)),
+          graceMs: durationFlag('--grace', String(o.grace)),
+          debounceMs: durationFlag('--debounce', String(o.debounce)),
+          lockTimeoutMs: durationFlag('--lock-timeout', String(o.lockTimeout)),
+          logLevel: String(o.logLevel),
         }),
       )(...rest),
     );

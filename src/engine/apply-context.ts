@@ -1,8 +1,8 @@
 /**
  * makeApplyContext builds the ApplyContext a driver gets for one action. Its `mutate` is the
  * write-ahead rule of DESIGN §5 in one place: the intent is durable before the call starts, and
- * resolved (done / failed / unknown) after it. A TRANSIENT failure of a mutating call is recorded
- * as `unknown`: the server may or may not have acted, so the next pass observes before acting.
+ * resolved (done / failed / unknown) after it. A TRANSIENT or ABORTED failure of a mutating call
+ * is recorded as `unknown`: the server may or may not have acted, so the next pass observes first.
  */
 import type { ApplyContext } from '../backends/driver.js';
 import { asConvergeError } from '../errors/converge-error.js';
@@ -33,8 +33,9 @@ export function makeApplyContext(options: {
         return result;
       } catch (thrown) {
         const error = asConvergeError(thrown);
+        // An aborted call was cut off on our side only: like a timeout, the server may have acted.
         await journal.resolve(intent.id, {
-          status: error.kind === 'TRANSIENT' ? 'unknown' : 'failed',
+          status: error.kind === 'TRANSIENT' || error.code === 'ABORTED' ? 'unknown' : 'failed',
           error: { kind: error.kind, code: error.code, message: error.message },
         });
         throw error;

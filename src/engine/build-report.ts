@@ -7,6 +7,7 @@ import type { Plan } from '../plan/types.js';
 import type { Observation } from './observe-all.js';
 import type { ObjectReport, RunOutcome, RunReport } from './report.js';
 import { exitCodeFor } from './report.js';
+import { inScope } from './scope.js';
 import type { Workspace } from './workspace.js';
 
 export function buildReport(input: {
@@ -17,9 +18,11 @@ export function buildReport(input: {
   deleted: ReadonlySet<string>;
   passes: number;
   started: number;
+  /** scope limits the report to these resources (see scope.ts). */
+  scope?: ReadonlySet<string> | undefined;
 }): RunReport {
   const { ws, plan, observation, failed } = input;
-  const objects: ObjectReport[] = ws.desired.map((d) => {
+  const objects: ObjectReport[] = ws.desired.filter((d) => inScope(input.scope, d.key)).map((d) => {
     const error = failed.get(d.key);
     if (error) return { key: d.key, result: error.code === 'SKIPPED' ? 'skipped' : 'failed', reason: error.message, code: error.code };
     const unavailable = observation?.unavailable.get(d.backend);

@@ -8,15 +8,20 @@ import { formatDiagnostic } from '../manifest/diagnostics.js';
 import { locateField } from '../manifest/locate-field.js';
 import { resourceOf } from '../plan/plan-changes.js';
 import type { Observation } from './observe-all.js';
+import { inScope } from './scope.js';
 import type { Workspace } from './workspace.js';
 
-export function checkPlan(ws: Workspace, observation: Observation): void {
+/**
+ * Drivers check the whole desired set (an account limit spans every resource); with a `scope`,
+ * only problems of resources in it stop the run.
+ */
+export function checkPlan(ws: Workspace, observation: Observation, scope?: ReadonlySet<string>): void {
   const lines: string[] = [];
   for (const driver of ws.drivers.values()) {
     if (!driver.check || observation.unavailable.has(driver.name)) continue;
     const desired = ws.desired.filter((d) => d.backend === driver.name);
     const observed = observation.objects.filter((o) => o.backend === driver.name);
-    for (const problem of driver.check(desired, observed)) {
+    for (const problem of driver.check(desired, observed).filter((p) => inScope(scope, p.key))) {
       const resource = ws.manifests.resources.find((r) => `${r.kind}/${r.metadata.name}` === resourceOf(problem.key));
       const at = resource ? locateField(resource, problem.path) : { file: ws.dir, line: 1, col: 1 };
       lines.push(formatDiagnostic({ severity: 'error', code: problem.code as never, message: problem.message, ...at }));

@@ -7,6 +7,10 @@
  * and a capped backoff, up to `maxAttempts`; any other failure is final for this run and the key
  * is left alone while the others go on. A saved plan is applied only if nothing it was computed
  * from has changed (manifests digest, observed digest); otherwise the run is blocked (exit 6).
+ *
+ * Watch mode reuses the same loop: `scope` limits it to some resources, `observations` serves
+ * cached observations (invalidated here after every apply and before every readiness poll), and
+ * `stop` drains it: actions in flight finish, nothing new starts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConvergeError } from '../errors/converge-error.js';
@@ -17,13 +21,15 @@ import { fingerprint } from '../util/json.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type { EventSink } from './events.js';
 import { executePlan, type ActionOutcome } from './executor.js';
-import { observeAll, type Observation } from './observe-all.js';
+import type { Observation } from './observe-all.js';
 import { buildReport } from './build-report.js';
 import type { RunReport } from './report.js';
 import { recordObservation, recordOutcomes } from './state-sync.js';
 import { settleOpenIntents } from './settle-intents.js';
 import { recoverIntents } from './recover-intents.js';
 import { checkPlan } from './check-plan.js';
+import { freshObservations, type ObservationSource } from './observation-source.js';
+import { inScope } from './scope.js';
 import type { Workspace } from './workspace.js';
 
 export interface ConvergeOptions {
@@ -39,6 +45,19 @@ export interface ConvergeOptions {
   generator: string;
   revision?: string;
   now?: () => Date;
+  /** scope limits the run to these resource keys (`Kind/name`); absent: every resource. */
+  scope?: ReadonlySet<string>;
+  /** observations supplies each pass's observation (default: read every backend every pass). */
+  observations?: ObservationSource;
+  /** stop, once aborted, starts no new pass or action; actions in flight finish (`signal` aborts them). */
+  stop?: AbortSignal;
+  /**
+   * recoverJournal (default true) runs driver recovery and settles open intents on the first
+   * pass. A controller turns it off for passes that may run beside others with calls in flight.
+   */
+  recoverJournal?: boolean;
+  /** compactJournal (default true) compacts the journal at the end of the run. */
+  compactJournal?: boolean;
 }
 
 interface LoopState {
@@ -64,47 +83,65 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
   let plan: Plan | undefined;
   let pass = 0;
   let transientStreak = 0;
+  const source = options.observations ?? freshObservations;
+  const halted = options.stop ? AbortSignal.any([options.signal, options.stop]) : options.signal;
 
-  while (!options.signal.aborted) {
+  while (!halted.aborted) {
     pass += 1;
-    options.sink.emit({ type: 'pass', pass });
-    if (pass === 1) {
-      await recoverIntents(ws.drivers, { journal: ws.store.journal, state: loop.state, desired: ws.desired, signal: options.signal, sink: options.sink, stats: ws.stats, now: now() });
-    }
-    observation = await observeAll(ws.drivers, { owner: loop.state.owner, signal: options.signal, sink: options.sink, state: loop.state, now: now(), desired: ws.desired });
-    markUnavailable(ws, observation, loop);
-    if (pass === 1) await settleOpenIntents(ws.store.journal, observation, options.sink);
-    recordObservation(loop.state, observation, ws.desired, now());
-    plan = planPass(ws, observation, loop.state, options, now());
-    if (pass === 1 && options.savedPlan) plan = checkSavedPlan(options.savedPlan, plan);
-    checkPlan(ws, observation);
-    checkDestroyBudget(plan, loop, options.maxDestroy);
-
+    const step = await observeAndPlan(ws, loop, options, source, pass, now);
+    ({ observation, plan } = step);
     const actionable = plan.actions.filter((a) => a.action !== 'noop' && !loop.failed.has(a.key));
     if (actionable.length === 0) {
       const progressing = settlePending(plan, loop);
       if (progressing.length === 0 || Date.now() >= deadline) break;
       options.sink.emit({ type: 'waiting', objects: progressing, remainingMs: deadline - Date.now() });
-      await sleep(options.pollMs ?? 1000, undefined, { signal: options.signal }).catch(() => undefined);
+      source.invalidate(progressing.flatMap((p) => step.observation.byKey.get(p.key)?.backend ?? []));
+      await sleep(options.pollMs ?? 1000, undefined, { signal: halted }).catch(() => undefined);
       continue;
     }
     const outcomes = await executePlan(plan, executeOptions(ws, observation, loop, options));
+    source.invalidate(actionable.map((a) => a.backend));
     recordOutcomes(loop.state, outcomes, now());
     await saveState(ws, loop);
     const anyTransient = classifyFailures(outcomes, loop, ws, options.maxAttempts ?? DEFAULT_BACKOFF.attempts);
     for (const o of outcomes) if (o.status === 'done' && o.action.action === 'delete') loop.deleted.add(o.action.key);
     if (Date.now() >= deadline) break;
     transientStreak = anyTransient ? transientStreak + 1 : 0;
-    if (anyTransient) await sleep(backoffDelay(transientStreak, DEFAULT_BACKOFF), undefined, { signal: options.signal }).catch(() => undefined);
+    if (anyTransient) await sleep(backoffDelay(transientStreak, DEFAULT_BACKOFF), undefined, { signal: halted }).catch(() => undefined);
   }
   return finish(ws, loop, plan, observation, options, { pass, started, now: now() });
 }
 
+/** observeAndPlan is the first half of a pass: (recover,) observe, (settle,) record, plan, check. */
+async function observeAndPlan(
+  ws: Workspace,
+  loop: LoopState,
+  options: ConvergeOptions,
+  source: ObservationSource,
+  pass: number,
+  now: () => Date,
+): Promise<{ observation: Observation; plan: Plan }> {
+  const recover = pass === 1 && (options.recoverJournal ?? true);
+  options.sink.emit({ type: 'pass', pass });
+  if (recover) {
+    await recoverIntents(ws.drivers, { journal: ws.store.journal, state: loop.state, desired: ws.desired, signal: options.signal, sink: options.sink, stats: ws.stats, now: now() });
+  }
+  const observation = await source.observe(ws.drivers, { owner: loop.state.owner, signal: options.signal, sink: options.sink, state: loop.state, now: now(), desired: ws.desired });
+  markUnavailable(ws, observation, loop);
+  if (recover) await settleOpenIntents(ws.store.journal, observation, options.sink);
+  recordObservation(loop.state, observation, ws.desired, now());
+  let plan = planPass(ws, observation, loop.state, options, now());
+  if (pass === 1 && options.savedPlan) plan = checkSavedPlan(options.savedPlan, plan);
+  checkPlan(ws, observation, options.scope);
+  checkDestroyBudget(plan, loop, options.maxDestroy);
+  return { observation, plan };
+}
+
 function planPass(ws: Workspace, observation: Observation, state: StateSnapshot, options: ConvergeOptions, now: Date): Plan {
-  const visible = ws.desired.filter((d) => !observation.unavailable.has(d.backend));
+  const visible = ws.desired.filter((d) => !observation.unavailable.has(d.backend) && inScope(options.scope, d.key));
   return planChanges({
     desired: visible,
-    observed: observation.objects,
+    observed: options.scope ? observation.objects.filter((o) => inScope(options.scope, o.key)) : observation.objects,
     state,
     hooks: Object.fromEntries([...ws.drivers].map(([name, d]) => [name, d.hooks])),
     prune: options.prune,
@@ -184,6 +221,7 @@ function executeOptions(ws: Workspace, observation: Observation, loop: LoopState
     globalLimit: options.globalLimit,
     backendLimit: (backend: string) => ws.backends.get(backend)?.spec.limits.concurrency ?? 8,
     skip: new Map([...loop.failed].map(([k, e]) => [k, `failed earlier in this run: ${e.message}`])),
+    ...(options.stop ? { stop: options.stop } : {}),
   };
 }
 
@@ -195,12 +233,13 @@ async function finish(
   options: ConvergeOptions,
   run: { pass: number; started: number; now: Date },
 ): Promise<RunReport> {
-  const report = buildReport({ ws, plan, observation, failed: loop.failed, deleted: loop.deleted, passes: run.pass, started: run.started });
-  if (report.outcome === 'converged') {
+  const report = buildReport({ ws, plan, observation, failed: loop.failed, deleted: loop.deleted, passes: run.pass, started: run.started, scope: options.scope });
+  // A scoped run speaks for its resources only; the controller records the whole set's apply.
+  if (report.outcome === 'converged' && !options.scope) {
     loop.state.lastApplied = { manifestsDigest: ws.manifests.digest, at: run.now.toISOString(), ...(options.revision ? { revision: options.revision } : {}) };
   }
   await saveState(ws, loop);
-  await ws.store.journal.compact();
+  if (options.compactJournal ?? true) await ws.store.journal.compact();
   return report;
 }
 

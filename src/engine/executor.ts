@@ -36,6 +36,8 @@ export interface ExecuteOptions {
   backendLimit: (backend: string) => number;
   /** skip holds keys not to act on this pass (failed terminally earlier), with the reason. */
   skip: ReadonlyMap<string, string>;
+  /** stop, once aborted, starts no further action (they are skipped); actions in flight finish. */
+  stop?: AbortSignal;
 }
 
 export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<ActionOutcome[]> {
@@ -60,7 +62,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
         const reason = options.skip.get(action.key);
         if (reason) return skipped(action, reason, options);
         if (action.action === 'noop') return { action, status: 'done' as const };
-        return global.run(() => limiterFor(action.backend).run(() => runAction(action, options)));
+        return global.run(() =>
+          limiterFor(action.backend).run(() => (options.stop?.aborted ? Promise.resolve(skipped(action, 'shutting down', options)) : runAction(action, options))),
+        );
       })();
       running.set(action.key, promise);
     }

@@ -1,0 +1,85 @@
+/**
+ * `converge watch [dir]`: the long-running controller (src/controller/). Logs are JSON, one
+ * object per line on stdout, whatever `--json` says. SIGTERM and SIGINT stop it gracefully:
+ * actions in flight finish (up to `--grace`), the state lock is released, exit 0. SIGHUP asks for
+ * a resync now (manifests and every backend read again). The lock
+ * held by another run exits 5, as for reconcile; a bad flag exits 4.
+ */
+import { stat } from 'node:fs/promises';
+import type { LevelWithSilent } from 'pino';
+import { Controller } from '../../controller/controller.js';
+import { parseListenAddress } from '../../controller/http/listen-address.js';
+import { createJsonLog } from '../../controller/log/json-log.js';
+import { ConvergeError } from '../../errors/converge-error.js';
+import type { ExitCode } from '../exit-codes.js';
+import type { CommonOptions } from '../options.js';
+import { GENERATOR, VERSION } from '../version.js';
+
+export interface WatchOptions extends CommonOptions {
+  listen: string;
+  listenAny: boolean;
+  resyncMs: number;
+  workers: number;
+  prune: boolean;
+  maxDestroy?: number;
+  parallelism: number;
+  passWaitMs: number;
+  graceMs: number;
+  debounceMs: number;
+  lockTimeoutMs: number;
+  logLevel: string;
+}
+
+const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+export async function watchCommand(dir: string, options: WatchOptions): Promise<ExitCode> {
+  if (!LEVELS.has(options.logLevel)) throw new ConvergeError('INVALID', 'USAGE', `--log-level ${options.logLevel}: expected one of ${[...LEVELS].join(', ')}`);
+  const listen = parseListenAddress(options.listen, options.listenAny);
+  // A directory that is not there at all is a typo, not a bad commit: refuse it (invalid
+  // manifests in an existing directory are reported while the controller keeps running).
+  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
+    throw new ConvergeError('INVALID', 'USAGE', `${dir}: not a directory of manifests`);
+  }
+  const log = createJsonLog({ level: options.logLevel as LevelWithSilent });
+  let controller: Controller | undefined;
+  let signalled: string | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signalled ??= signal;
+    void controller?.stop(signal);
+  };
+  const onHangUp = (): void => void controller?.resync();
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onHangUp);
+  try {
+    controller = await Controller.start({
+      dir,
+      ...(options.state ? { statePath: options.state } : {}),
+      ...(options.owner ? { owner: options.owner } : {}),
+      listen,
+      resyncMs: options.resyncMs,
+      workers: options.workers,
+      prune: options.prune,
+      ...(options.maxDestroy !== undefined ? { maxDestroy: options.maxDestroy } : {}),
+      parallelism: options.parallelism,
+      passWaitMs: options.passWaitMs,
+      pollMs: 1000,
+      graceMs: options.graceMs,
+      debounceMs: options.debounceMs,
+      lockTimeoutMs: options.lockTimeoutMs,
+      log,
+      generator: GENERATOR,
+      version: VERSION,
+    });
+    if (signalled) void controller.stop(signalled);
+    const code = (await controller.finished) as ExitCode;
+    // Everything is closed by now; should a stray handle keep the process alive, do not hang a
+    // service manager's stop: exit anyway after a moment (unref: this timer alone keeps nothing).
+    setTimeout(() => process.exit(code), 5_000).unref();
+    return code;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    process.off('SIGHUP', onHangUp);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * ControllerOptions are the settings of `converge watch` (see src/cli/commands/watch.ts for the
+ * flags and their defaults).
+ */
+import type { ListenAddress } from './http/listen-address.js';
+import type { Logger } from './log/json-log.js';
+
+export interface ControllerOptions {
+  dir: string;
+  statePath?: string;
+  owner?: string;
+  listen: ListenAddress;
+  /** resyncMs is the period of the full re-read and re-queue (±10% jitter). */
+  resyncMs: number;
+  /** workers is how many passes may run at once (on different resources). */
+  workers: number;
+  prune: boolean;
+  maxDestroy?: number;
+  /** parallelism bounds the actions in flight within one pass, across backends. */
+  parallelism: number;
+  /** passWaitMs bounds how long one pass waits for progressing objects before requeueing. */
+  passWaitMs: number;
+  pollMs: number;
+  /** graceMs is how long SIGTERM lets actions in flight finish before aborting them. */
+  graceMs: number;
+  /** debounceMs is the quiet time after the last file event before the manifests are reloaded. */
+  debounceMs: number;
+  lockTimeoutMs: number;
+  /** cacheMaxAgeMs bounds the age of a cached observation (default: resyncMs). */
+  cacheMaxAgeMs?: number;
+  log: Logger;
+  generator: string;
+  version: string;
+}

@@ -1,0 +1,286 @@
+/**
+ * Controller is `converge watch` (DESIGN §8): it holds the state lock for its whole life and
+ * keeps the live infrastructure converged to the manifests. What to look at comes into one work
+ * queue of resource keys, from the manifest watcher (changed resources), backend event streams
+ * (changed objects), lease timers (renewals coming due), retries (with per-key backoff) and the
+ * periodic resync (everything); workers take keys and run the same pass as `reconcile`, scoped
+ * to them. Endpoints: /healthz, /metrics, /status and an HTML status page.
+ *
+ * Shutdown (stop, on SIGTERM): nothing new is queued or started, actions in flight get `graceMs`
+ * to finish (then their calls are aborted; their journal intents stay for the next run to
+ * settle), drivers are closed, the lock is released.
+ */
+import type { ObserveHint } from '../backends/driver.js';
+import { openStore, statePathFor } from '../cli/open-workspace.js';
+import { resourceKeyOf } from '../engine/scope.js';
+import type { LockHandle, StateStore } from '../state/types.js';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BackendEvents } from './backend-events.js';
+import type { ControllerOptions } from './controller-options.js';
+import { knownKeys } from './controller-keys.js';
+import { DriverSet } from './driver-set.js';
+import type { Generation } from './generation.js';
+import { serveEndpoints, type Endpoints } from './http/endpoints.js';
+import { LeaseWatch } from './lease-timers.js';
+import { eventLog } from './log/event-log.js';
+import type { Logger } from './log/json-log.js';
+import { ManifestSync } from './manifest-sync.js';
+import { ControllerMetrics } from './metrics/controller-metrics.js';
+import { MeteredStats } from './metrics/metered-stats.js';
+import { ObservationCache } from './observation-cache.js';
+import { Reconciler } from './pass/reconciler.js';
+import { PassGate } from './pass-gate.js';
+import { WorkQueue } from './queue/work-queue.js';
+import { ResyncTimer } from './resync-timer.js';
+import { SharedState } from './shared-state.js';
+import { statusDocument, type StatusDocument } from './status/status-document.js';
+import { ManifestWatcher } from './watch/manifest-watcher.js';
+
+export class Controller {
+  /** url is where the endpoints listen, e.g. `http://127.0.0.1:9321`. */
+  url = '';
+  readonly #o: ControllerOptions;
+  readonly #log: Logger;
+  readonly #queue = new WorkQueue();
+  readonly #gate = new PassGate();
+  readonly #hard = new AbortController();
+  readonly #drain = new AbortController();
+  readonly #startedAt = new Date().toISOString();
+  readonly #metrics: ControllerMetrics;
+  readonly #cache: ObservationCache;
+  readonly #drivers: DriverSet;
+  readonly #events: BackendEvents;
+  readonly #leases: LeaseWatch;
+  readonly #sync: ManifestSync;
+  readonly #finished: Promise<number>;
+  #finish!: (code: number) => void;
+  #store: StateStore | undefined;
+  #lock: LockHandle | undefined;
+  #shared: SharedState | undefined;
+  #reconciler: Reconciler | undefined;
+  #http: Endpoints | undefined;
+  #watcher: ManifestWatcher | undefined;
+  #resync: ResyncTimer | undefined;
+  #generation: Generation | undefined;
+  #generationArrived: () => void = () => undefined;
+  #phase: StatusDocument['controller']['phase'] = 'starting';
+  #streaming = false;
+  /** firstPass is set when the first (unscoped) pass starts: keys changed before it need no queueing. */
+  #firstPass = false;
+  #running: Promise<void> = Promise.resolve();
+  #stopping: Promise<number> | undefined;
+
+  private constructor(options: ControllerOptions) {
+    this.#o = options;
+    this.#log = options.log;
+    this.#finished = new Promise((resolve) => (this.#finish = resolve));
+    this.#metrics = new ControllerMetrics({
+      queue: () => ({ depth: this.#queue.depth, inFlight: this.#queue.inFlight, delayed: this.#queue.delayed }),
+      openIntents: async () => (this.#store ? (await this.#store.journal.open()).length : 0),
+      leases: () => this.#leases.leases(),
+      manifestsValid: () => this.#sync.report.valid,
+    });
+    this.#cache = new ObservationCache({ maxAgeMs: options.cacheMaxAgeMs ?? options.resyncMs, onObserved: (b, objects) => this.#leases.observed(b, objects) });
+    const stateDir = dirname(statePathFor(options.dir, options.statePath));
+    this.#drivers = new DriverSet({ stateDir, sink: eventLog(this.#log), statsFor: (name) => new MeteredStats(name, this.#metrics) });
+    this.#events = new BackendEvents((backend, hint) => this.#onHint(backend, hint), this.#log);
+    this.#leases = new LeaseWatch((key, backend) => this.#onLeaseDue(key, backend));
+    this.#sync = new ManifestSync({
+      dir: options.dir,
+      log: this.#log,
+      metrics: this.#metrics,
+      drivers: this.#drivers,
+      events: this.#events,
+      gate: this.#gate,
+      cache: this.#cache,
+      current: () => this.#generation,
+      publish: (generation, changed) => this.#publish(generation, changed.keys, changed.backends),
+      streaming: () => this.#streaming,
+    });
+  }
+
+  /** start takes the lock, serves the endpoints, loads the manifests and starts working. */
+  static async start(options: ControllerOptions): Promise<Controller> {
+    const controller = new Controller(options);
+    await controller.#open();
+    return controller;
+  }
+
+  /** finished resolves with the exit code once the controller has stopped. */
+  get finished(): Promise<number> {
+    return this.#finished;
+  }
+
+  /** resync re-reads the manifests and every backend now, and queues every known key (SIGHUP). */
+  resync(): Promise<void> {
+    return this.#resyncAll();
+  }
+
+  /** stop shuts down gracefully (see the file comment); idempotent. */
+  stop(reason: string, exitCode = 0): Promise<number> {
+    this.#stopping ??= this.#shutdown(reason, exitCode).then((code) => {
+      this.#finish(code);
+      return code;
+    });
+    return this.#stopping;
+  }
+
+  async #open(): Promise<void> {
+    const o = this.#o;
+    this.#store = openStore(o.dir, { ...(o.statePath ? { statePath: o.statePath } : {}), ...(o.owner ? { owner: o.owner } : {}) });
+    this.#lock = await this.#store.acquire({
+      timeoutMs: o.lockTimeoutMs,
+      command: `converge watch ${o.dir}`,
+      onStaleTakeover: (stale) => this.#log.warn({ holder: `${stale.user}@${stale.host} pid ${stale.pid}` }, 'lock-takeover'),
+    });
+    try {
+      this.#shared = await SharedState.open(this.#store);
+      this.#reconciler = this.#newReconciler(this.#shared, this.#store);
+      this.#http = await serveEndpoints(o.listen, { health: () => this.#health(), metrics: async () => ({ text: await this.#metrics.text(), contentType: this.#metrics.contentType }), status: async () => this.#status() });
+      this.url = this.#http.url;
+      this.#log.info({ url: this.url, dir: o.dir, owner: this.#shared.snapshot.owner, workers: o.workers, resyncMs: o.resyncMs }, 'listening');
+      await this.#sync.reload('start');
+      this.#watcher = await ManifestWatcher.start({ dir: o.dir, debounceMs: o.debounceMs, onChange: (paths) => void this.#sync.reload(`changed ${paths.length} file(s)`), onError: (e) => this.#log.warn({ error: e.message }, 'watcher-error') });
+      this.#resync = new ResyncTimer(o.resyncMs, () => void this.#resyncAll());
+      this.#running = this.#run();
+    } catch (error) {
+      await this.#close();
+      throw error;
+    }
+  }
+
+  /** run waits for a valid manifest set, reconciles everything once (settling the journal), then serves the queue. */
+  async #run(): Promise<void> {
+    if (!this.#generation) await Promise.race([new Promise<void>((r) => (this.#generationArrived = r)), aborted(this.#drain.signal)]);
+    if (this.#drain.signal.aborted || !this.#generation) return;
+    this.#firstPass = true;
+    await this.#reconciler!.reconcile(this.#knownKeys(), undefined, true);
+    this.#phase = this.#drain.signal.aborted ? this.#phase : 'running';
+    this.#streaming = true;
+    this.#events.follow(this.#drivers.drivers);
+    await Promise.all(Array.from({ length: this.#o.workers }, () => this.#worker()));
+  }
+
+  async #worker(): Promise<void> {
+    const batch = this.#o.workers > 1 ? 1 : Number.POSITIVE_INFINITY;
+    for (let keys = await this.#queue.take(batch); keys; keys = await this.#queue.take(batch)) {
+      try {
+        await this.#reconciler!.reconcile(keys, new Set(keys), false);
+      } finally {
+        this.#queue.done(keys);
+      }
+    }
+  }
+
+  #newReconciler(shared: SharedState, store: StateStore): Reconciler {
+    return new Reconciler({
+      options: this.#o,
+      log: this.#log,
+      metrics: this.#metrics,
+      cache: this.#cache,
+      queue: this.#queue,
+      gate: this.#gate,
+      shared,
+      store,
+      hard: this.#hard.signal,
+      drain: this.#drain.signal,
+      generation: () => this.#generation,
+      knownKeys: () => this.#knownKeys(),
+      mayAct: () => !this.#lockLost() && !this.#drain.signal.aborted,
+    });
+  }
+
+  #publish(generation: Generation, keys: ReadonlySet<string>, backends: ReadonlySet<string>): void {
+    this.#generation = generation;
+    this.#cache.invalidate(backends);
+    if (this.#firstPass) for (const key of keys) this.#queue.add(key);
+    this.#generationArrived();
+  }
+
+  async #resyncAll(): Promise<void> {
+    await this.#sync.reload('resync');
+    this.#cache.invalidateAll();
+    const keys = this.#knownKeys();
+    for (const key of keys) this.#queue.add(key);
+    this.#log.info({ keys: keys.length }, 'resync');
+  }
+
+  #onHint(backend: string, hint: ObserveHint): void {
+    this.#metrics.eventHints.inc({ backend });
+    this.#cache.invalidate([backend]);
+    const keys = 'all' in hint ? this.#knownKeys(backend) : [...new Set(hint.keys.map(resourceKeyOf))];
+    for (const key of keys) this.#queue.add(key);
+    this.#log.debug({ backend, keys }, 'backend-event');
+  }
+
+  #onLeaseDue(key: string, backend: string): void {
+    this.#cache.invalidate([backend]);
+    this.#queue.add(key);
+    this.#log.info({ key, backend }, 'lease-due');
+  }
+
+  #knownKeys(backend?: string): string[] {
+    return knownKeys(this.#generation, this.#shared!.snapshot, this.#cache.latest(), backend);
+  }
+
+  #lockLost(): boolean {
+    if ((this.#lock as { lost?: boolean } | undefined)?.lost !== true) return false;
+    this.#log.error({}, 'state lock lost: another process took it over; stopping without further changes');
+    void this.stop('lock lost', 5);
+    return true;
+  }
+
+  #health(): { ok: boolean; detail: string } {
+    const lost = (this.#lock as { lost?: boolean } | undefined)?.lost === true;
+    return { ok: this.#phase !== 'stopping' && !lost, detail: lost ? 'state lock lost' : this.#phase };
+  }
+
+  #status(): StatusDocument {
+    const o = this.#o;
+    const state = this.#shared!.snapshot;
+    return statusDocument({
+      controller: { version: o.version, phase: this.#phase, startedAt: this.#startedAt, pid: process.pid, owner: state.owner, workers: o.workers, resyncMs: o.resyncMs },
+      dir: o.dir,
+      manifests: this.#sync.report,
+      generation: this.#generation,
+      state,
+      board: this.#reconciler!.board,
+      observed: this.#cache.latest(),
+      queue: { depth: this.#queue.depth, inFlight: this.#queue.inFlight, delayed: this.#queue.delayed },
+      leaseChecks: this.#leases.scheduled(),
+    });
+  }
+
+  async #shutdown(reason: string, exitCode: number): Promise<number> {
+    this.#phase = 'stopping';
+    this.#log.info({ reason, graceMs: this.#o.graceMs }, 'stopping');
+    this.#resync?.stop();
+    this.#leases.stop();
+    this.#queue.shutDown();
+    this.#drain.abort();
+    await Promise.allSettled([this.#watcher?.close(), this.#events.stop()]);
+    const finished = await Promise.race([this.#running.then(() => true), sleep(this.#o.graceMs, false, { ref: false })]);
+    if (!finished) {
+      this.#log.warn({ graceMs: this.#o.graceMs }, 'grace period over: aborting calls in flight (their journal intents stay for the next run)');
+      this.#hard.abort();
+      await this.#running;
+    } else if (this.#store) await this.#store.journal.compact().catch(() => undefined);
+    await this.#sync.settled(); // a reload in progress must not reopen drivers after they are closed
+    await this.#close();
+    this.#log.info({ exitCode }, 'stopped');
+    return exitCode;
+  }
+
+  async #close(): Promise<void> {
+    this.#resync?.stop();
+    await Promise.allSettled([this.#watcher?.close(), this.#events.stop()]);
+    await this.#drivers.closeAll();
+    await this.#http?.close();
+    await this.#lock?.release();
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+}

@@ -1,0 +1,97 @@
+/**
+ * ManifestSync puts the manifests on disk in force, one reload at a time: a valid set becomes
+ * the new generation (backends whose spec changed are reopened while no pass runs); an invalid
+ * set changes nothing live: its diagnostics are reported and the last good generation stays.
+ */
+import { formatDiagnostic, hasErrors } from '../manifest/diagnostics.js';
+import { loadManifests } from '../manifest/load-manifests.js';
+import type { ManifestSet } from '../manifest/types.js';
+import { manifestsRevision } from '../cli/revision.js';
+import type { BackendEvents } from './backend-events.js';
+import type { DriverSet } from './driver-set.js';
+import { backendsOf, buildGeneration, changedResources, type ChangedResources, type Generation } from './generation.js';
+import type { Logger } from './log/json-log.js';
+import type { ControllerMetrics } from './metrics/controller-metrics.js';
+import type { ObservationCache } from './observation-cache.js';
+import type { PassGate } from './pass-gate.js';
+import type { ManifestReport } from './status/status-document.js';
+
+export interface ManifestSyncDeps {
+  dir: string;
+  log: Logger;
+  metrics: ControllerMetrics;
+  drivers: DriverSet;
+  events: BackendEvents;
+  gate: PassGate;
+  cache: ObservationCache;
+  current(): Generation | undefined;
+  /** publish puts `generation` in force; `changed` names what to look at again. */
+  publish(generation: Generation, changed: ChangedResources): void;
+  /** streaming is true once the controller follows backend event streams. */
+  streaming(): boolean;
+}
+
+export class ManifestSync {
+  report: ManifestReport = { valid: false, diagnostics: [], checkedAt: new Date(0).toISOString() };
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: ManifestSyncDeps) {}
+
+  /** settled resolves once the reloads asked for so far are done. */
+  settled(): Promise<void> {
+    return this.#chain;
+  }
+
+  /** reload reads the directory again (after the reloads already asked for). */
+  reload(reason: string): Promise<void> {
+    this.#chain = this.#chain.then(() => this.#reload(reason)).catch((error: unknown) => {
+      this.deps.log.error({ reason, error: (error as Error).message }, 'manifests-reload-failed');
+    });
+    return this.#chain;
+  }
+
+  async #reload(reason: string): Promise<void> {
+    const { log, metrics } = this.deps;
+    const set = await loadManifests(this.deps.dir, { checkCredentials: true });
+    const revision = await manifestsRevision(this.deps.dir);
+    const base = { diagnostics: set.diagnostics.map(formatDiagnostic), checkedAt: new Date().toISOString(), ...(revision ? { revision } : {}) };
+    if (hasErrors(set)) {
+      this.report = { valid: false, ...base };
+      metrics.manifestReloads.inc({ result: 'invalid' });
+      log.warn({ reason, diagnostics: base.diagnostics, inForce: this.deps.current()?.revision ?? null }, 'manifests-invalid');
+      return;
+    }
+    try {
+      const reopened = await this.#syncDrivers(set);
+      const next = buildGeneration(set, this.deps.drivers.drivers, revision, new Date());
+      const changed = changedResources(this.deps.current(), next);
+      for (const [key, backend] of next.resources) if (reopened.has(backend)) changed.keys.add(key);
+      reopened.forEach((b) => changed.backends.add(b));
+      this.report = { valid: true, ...base };
+      this.deps.publish(next, changed);
+      metrics.manifestReloads.inc({ result: changed.keys.size > 0 ? 'valid' : 'unchanged' });
+      log.info({ reason, revision: revision ?? null, digest: set.digest, changed: [...changed.keys] }, 'manifests-loaded');
+    } catch (error) {
+      this.report = { valid: true, ...base, error: `the manifests are valid but could not be put in force: ${(error as Error).message}` };
+      log.error({ reason, error: (error as Error).message }, 'manifests-not-in-force');
+    }
+  }
+
+  /** syncDrivers (re)opens and closes drivers for `set`, with no pass running; returns the reopened. */
+  async #syncDrivers(set: ManifestSet): Promise<Set<string>> {
+    const { drivers, events, cache, gate } = this.deps;
+    const changes = drivers.changes(backendsOf(set));
+    if (changes.open.length === 0 && changes.close.length === 0) return new Set();
+    const names = [...new Set([...changes.close, ...changes.open.map((b) => b.metadata.name)])];
+    try {
+      await gate.exclusive(async () => {
+        await events.stop(names);
+        await drivers.apply(changes);
+        names.forEach((name) => cache.forget(name));
+      });
+    } finally {
+      if (this.deps.streaming()) events.follow(drivers.drivers);
+    }
+    return new Set(changes.open.map((b) => b.metadata.name));
+  }
+}

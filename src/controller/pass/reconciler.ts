@@ -1,0 +1,114 @@
+/**
+ * Reconciler runs passes for the controller and settles what they conclude, per resource: the
+ * status board, the metrics, and the queue (success forgets the key's backoff; a retryable
+ * failure or a resource still progressing is queued again after its backoff; a final failure
+ * waits for a change or the resync). Once every desired resource is Ready it records
+ * `lastApplied` with the manifests' digest and git revision. Journal compaction runs only when
+ * no other pass is in flight, so no pass's open intent or fresh outcome is ever dropped.
+ */
+import type { StateStore } from '../../state/types.js';
+import type { ControllerOptions } from '../controller-options.js';
+import type { Generation } from '../generation.js';
+import type { Logger } from '../log/json-log.js';
+import type { ControllerMetrics } from '../metrics/controller-metrics.js';
+import type { ObservationCache } from '../observation-cache.js';
+import type { PassGate } from '../pass-gate.js';
+import type { WorkQueue } from '../queue/work-queue.js';
+import type { SharedState } from '../shared-state.js';
+import type { ResourceOutcome } from '../status/conditions.js';
+import { StatusBoard } from '../status/status-board.js';
+import { DriftTracker } from './drift-tracker.js';
+import { runPass, type PassDeps, type PassSummary } from './run-pass.js';
+
+export interface ReconcilerDeps {
+  options: ControllerOptions;
+  log: Logger;
+  metrics: ControllerMetrics;
+  cache: ObservationCache;
+  queue: WorkQueue;
+  gate: PassGate;
+  shared: SharedState;
+  store: StateStore;
+  hard: AbortSignal;
+  drain: AbortSignal;
+  generation(): Generation | undefined;
+  /** knownKeys lists every resource key desired, recorded or observed. */
+  knownKeys(): string[];
+  /** mayAct is false once the controller must not change anything (lock lost, stopping). */
+  mayAct(): boolean;
+}
+
+export class Reconciler {
+  readonly board = new StatusBoard();
+  readonly #drift = new DriftTracker();
+  readonly #pass: PassDeps;
+  #passes = 0;
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    const o = deps.options;
+    this.#pass = {
+      dir: o.dir,
+      shared: deps.shared,
+      cache: deps.cache,
+      drift: this.#drift,
+      metrics: deps.metrics,
+      log: deps.log,
+      settings: { waitMs: o.passWaitMs, pollMs: o.pollMs, prune: o.prune, ...(o.maxDestroy !== undefined ? { maxDestroy: o.maxDestroy } : {}), parallelism: o.parallelism, generator: o.generator },
+      hard: deps.hard,
+      drain: deps.drain,
+    };
+  }
+
+  /** reconcile runs one pass over `scope` (undefined: everything) and settles it; never throws. */
+  async reconcile(keys: readonly string[], scope: ReadonlySet<string> | undefined, recover: boolean): Promise<void> {
+    if (!this.deps.mayAct()) return;
+    await this.deps.gate.enter();
+    try {
+      const generation = this.deps.generation();
+      if (!generation) return;
+      const id = ++this.#passes;
+      this.deps.log.debug({ pass: id, keys }, 'pass-start');
+      const summary = await runPass(this.#pass, generation, { id, scope, keys, recover });
+      await this.#afterPass(id, generation, summary);
+    } catch (error) {
+      this.deps.log.error({ keys, error: (error as Error).message }, 'pass-error');
+    } finally {
+      this.deps.gate.leave();
+    }
+  }
+
+  async #afterPass(id: number, generation: Generation, summary: PassSummary): Promise<void> {
+    const at = new Date().toISOString();
+    for (const outcome of summary.outcomes) this.#settle(outcome, summary.durationMs, at);
+    const results = Object.fromEntries(summary.outcomes.map((o) => [o.key, o.result]));
+    this.deps.log.info({ pass: id, durationMs: summary.durationMs, mutatingCalls: summary.mutatingCalls, results }, 'pass-done');
+    await this.#recordLastApplied(generation);
+    if (summary.mutatingCalls > 0 && this.deps.gate.inside === 1 && !this.deps.hard.aborted) await this.deps.store.journal.compact();
+  }
+
+  /** settle records one resource's outcome and decides its requeue (level-based: the key only). */
+  #settle(outcome: ResourceOutcome, durationMs: number, at: string): void {
+    const { queue, metrics, log } = this.deps;
+    const kind = outcome.key.split('/')[0] ?? '';
+    this.board.record(outcome, at);
+    metrics.reconciles.inc({ kind, result: outcome.result });
+    metrics.reconcileSeconds.observe({ kind, result: outcome.result }, durationMs / 1000);
+    if (outcome.result === 'converged' || outcome.result === 'released') queue.forget(outcome.key);
+    else {
+      const delayMs = outcome.retryable && !this.deps.drain.aborted ? queue.retry(outcome.key) : undefined;
+      const level = outcome.result === 'pending' ? 'info' : 'warn';
+      log[level]({ key: outcome.key, result: outcome.result, code: outcome.code, error: outcome.message, retryInMs: delayMs ?? null }, 'not-converged');
+    }
+    if (outcome.result === 'released' && !this.deps.knownKeys().includes(outcome.key)) this.board.drop(outcome.key);
+  }
+
+  /** recordLastApplied writes lastApplied (with the git revision) once every desired resource is Ready. */
+  async #recordLastApplied(generation: Generation): Promise<void> {
+    if (generation !== this.deps.generation() || !this.board.allReady(generation.resources.keys())) return;
+    const last = this.deps.shared.snapshot.lastApplied;
+    if (last?.manifestsDigest === generation.manifests.digest && last.revision === generation.revision) return;
+    const lastApplied = { manifestsDigest: generation.manifests.digest, at: new Date().toISOString(), ...(generation.revision ? { revision: generation.revision } : {}) };
+    await this.deps.shared.setLastApplied(lastApplied);
+    this.deps.log.info({ revision: generation.revision ?? null, digest: generation.manifests.digest }, 'applied');
+  }
+}
