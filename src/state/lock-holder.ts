@@ -3,6 +3,7 @@
  * whether one is stale, and the STATE_LOCKED error that names one.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { ConvergeError } from '../errors/converge-error.js';
 import type { LockHolder } from './types.js';
@@ -13,6 +14,7 @@ export function makeHolder(command: string, ttlMs: number, nowMs: number): LockH
   return {
     id: randomUUID(),
     pid: process.pid,
+    ...(processStart(process.pid) ? { pidStart: processStart(process.pid)! } : {}),
     host: hostname(),
     user: currentUser(),
     command,
@@ -74,18 +76,34 @@ export function holderIdOf(text: string): string | undefined {
 export function staleReason(holder: LockHolder, nowMs: number): 'expired' | 'dead' | undefined {
   const expiresAt = Date.parse(holder.expiresAt);
   if (!Number.isFinite(expiresAt) || expiresAt < nowMs) return 'expired';
-  if (holder.host === hostname() && !isPidAlive(holder.pid)) return 'dead';
+  if (holder.host === hostname() && !isPidAlive(holder.pid, holder.pidStart)) return 'dead';
   return undefined;
 }
 
-/** isPidAlive probes a local pid with signal 0; EPERM means it exists under another user. */
-export function isPidAlive(pid: number): boolean {
+/**
+ * isPidAlive probes a local pid with signal 0 (EPERM means it exists under another user). With
+ * `start`, a live pid whose process started at another time is a reused pid: its holder is dead.
+ * (pid_max is often 32768, and CI machines spawn processes fast enough to reuse pids in minutes.)
+ */
+export function isPidAlive(pid: number, start?: string): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return true; // never probe groups; let expiry decide
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as { code?: string }).code !== 'ESRCH';
+  }
+  const now = start === undefined ? undefined : processStart(pid);
+  return now === undefined || now === start;
+}
+
+/** processStart is a process's start time in clock ticks since boot (Linux), or undefined. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22; the command name (field 2) may hold spaces, so count from after its ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
 

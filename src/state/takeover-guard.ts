@@ -14,7 +14,7 @@
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { hasCode } from './atomic-file.js';
-import { isPidAlive } from './lock-holder.js';
+import { isPidAlive, processStart } from './lock-holder.js';
 
 export const BUSY = Symbol('busy');
 
@@ -33,7 +33,7 @@ async function tryCreate(guard: string): Promise<boolean> {
   try {
     const handle = await open(guard, 'wx', 0o600);
     try {
-      await handle.writeFile(`${process.pid} ${hostname()}`);
+      await handle.writeFile(`${process.pid} ${hostname()} ${processStart(process.pid) ?? ''}`.trim());
     } finally {
       await handle.close();
     }
@@ -59,6 +59,6 @@ async function clearAbandoned(guard: string, staleAfterMs: number): Promise<bool
 
 /** holderIsDead: the guard names a process on this host that no longer exists. */
 async function holderIsDead(guard: string): Promise<boolean> {
-  const [pid, host] = (await readFile(guard, 'utf8').catch(() => '')).trim().split(' ');
-  return host === hostname() && pid !== undefined && /^\d+$/.test(pid) && !isPidAlive(Number(pid));
+  const [pid, host, start] = (await readFile(guard, 'utf8').catch(() => '')).trim().split(' ');
+  return host === hostname() && pid !== undefined && /^\d+$/.test(pid) && !isPidAlive(Number(pid), start);
 }

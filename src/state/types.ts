@@ -55,6 +55,8 @@ export interface StateWriter {
 export interface LockHolder {
   id: string;
   pid: number;
+  /** pidStart tells a reused pid from the holder's own process (Linux: start time in ticks). */
+  pidStart?: string;
   host: string;
   user: string;
   command: string;

@@ -44,6 +44,9 @@ describe('converge watch: drift through the XenAPI event stream', () => {
     expect(power()).toBe('Halted');
 
     await waitFor(() => power() === 'Running', 20_000, 'lab-node-0 to run again');
+    // The VM runs once the simulator has answered VM.start; the controller logs the correction
+    // when its action completes, a moment later.
+    await waitFor(() => watch.logs().some((l) => l.msg === 'drift-corrected' && l.key === NODE), 10_000, 'the drift-corrected log line');
     const methods = xen.sim.knobs.log.since(seq).map((e) => e.method);
     expect(methods).toContain('event.from');
     expect(methods.some((m) => /^(Async\.)?VM\.start$/.test(m))).toBe(true);

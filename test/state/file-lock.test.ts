@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { processStart } from '../../src/state/lock-holder.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConvergeError } from '../../src/errors/converge-error.js';
@@ -93,6 +94,19 @@ describe('FileLocker.acquire', () => {
     { reason: 'an expired lease of a live local process is stale', holder: async () => otherHolder({ host: hostname(), pid: (await spawnSleeper()).pid, expiresAt: new Date(Date.now() - 1).toISOString() }), stale: true },
     { reason: 'a valid lease from another host is live whatever its pid', holder: async () => otherHolder({ pid: await deadPid() }), stale: false },
     { reason: 'a valid lease of a live local process is live', holder: async () => otherHolder({ host: hostname(), pid: (await spawnSleeper()).pid }), stale: false },
+    {
+      reason: 'a live local pid that started at another time is a reused pid: the holder is dead',
+      holder: async () => otherHolder({ host: hostname(), pid: (await spawnSleeper()).pid, pidStart: '1' }),
+      stale: true,
+    },
+    {
+      reason: 'a live local pid with the recorded start time is the holder itself: live',
+      holder: async () => {
+        const pid = (await spawnSleeper()).pid;
+        return otherHolder({ host: hostname(), pid, ...(processStart(pid) ? { pidStart: processStart(pid)! } : {}) });
+      },
+      stale: false,
+    },
   ];
 
   it.each(staleness)('$reason', async ({ holder: makeStale, stale }) => {
