@@ -4,13 +4,17 @@
  * that reports retried reads to the run's stats and progress output.
  */
 import type { ErrorKind } from '../errors/converge-error.js';
-import { XmlRpcClient } from '../xmlrpc/client.js';
+import { XmlRpcClient, type XmlRpcClientOptions } from '../xmlrpc/client.js';
 import type { DriverDeps } from './driver-deps.js';
 
 export function clientForBackend(deps: DriverDeps, classifyFault?: (faultCode: number, faultString: string) => ErrorKind): XmlRpcClient {
+  return new XmlRpcClient({ url: deps.url, ...clientOptionsForBackend(deps, classifyFault) });
+}
+
+/** clientOptionsForBackend are the client options without the URL (XenAPI follows a master). */
+export function clientOptionsForBackend(deps: DriverDeps, classifyFault?: (faultCode: number, faultString: string) => ErrorKind): Omit<XmlRpcClientOptions, 'url'> {
   const spec = deps.backend.spec;
-  return new XmlRpcClient({
-    url: deps.url,
+  return {
     timeoutMs: spec.timeouts.callMs,
     connectTimeoutMs: spec.timeouts.connectMs,
     maxSockets: spec.limits.concurrency,
@@ -19,7 +23,7 @@ export function clientForBackend(deps: DriverDeps, classifyFault?: (faultCode: n
     insecureSkipVerify: spec.tls.insecureSkipVerify,
     ...(classifyFault ? { classifyFault } : {}),
     onCall: (event) => deps.stats.recordCall(event),
-  });
+  };
 }
 
 /** retryReporter is the `onRetry` for typed API edges: counted in stats, shown as progress. */

@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XenApiSimulator } from '../../src/backends/xenapi/sim/index.js';
-import { reportOf, runCli, startCli } from '../helpers/cli.js';
+import { reportOf, runCli, startCli, startSimProcess } from '../helpers/cli.js';
 import { XEN_CREDENTIALS, xenBackend, xenInfra } from '../helpers/xen-manifests.js';
 import { guestVms, looseVdis, markedKeys, rows, strayVifs } from '../helpers/xen-sim-state.js';
 
@@ -42,16 +42,7 @@ describe('SIGKILL during a XenAPI reconcile', () => {
     const root = await mkdtemp(join(tmpdir(), 'converge-xen-kill-'));
     persist = join(root, 'xen.json');
     dir = join(root, 'manifests');
-    sim = startCli(['sim', 'xenapi', '--port', '0', '--persist', persist, '--latency', '2', '--json']);
-    url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      sim.stdout!.on('data', (c: Buffer) => {
-        text += c.toString();
-        const m = /"url":"([^"]+)"/.exec(text);
-        if (m) resolve(m[1]!);
-      });
-      sim.on('close', () => reject(new Error(`simulator exited: ${text}`)));
-    });
+    ({ process: sim, url } = await startSimProcess('xenapi', ['--persist', persist, '--latency', '2']));
     await writeManifests(dir, url, 0);
   });
 

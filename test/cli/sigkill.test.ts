@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImSimulator } from '../../src/backends/im/sim/index.js';
-import { reportOf, runCli, startCli } from '../helpers/cli.js';
+import { reportOf, runCli, startCli, startSimProcess } from '../helpers/cli.js';
 import { liveInfrastructures } from '../helpers/im-sim-state.js';
 
 const COUNT = 20;
@@ -38,16 +38,7 @@ describe('SIGKILL during reconcile', () => {
     const root = await mkdtemp(join(tmpdir(), 'converge-kill-'));
     persist = join(root, 'sim.json');
     dir = join(root, 'manifests');
-    sim = startCli(['sim', 'im', '--port', '0', '--persist', persist, '--latency', '40', '--json']);
-    url = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      sim.stdout!.on('data', (c: Buffer) => {
-        text += c.toString();
-        const m = /"url":"([^"]+)"/.exec(text);
-        if (m) resolve(m[1]!);
-      });
-      sim.on('close', () => reject(new Error(`simulator exited: ${text}`)));
-    });
+    ({ process: sim, url } = await startSimProcess('im', ['--persist', persist, '--latency', '40']));
     await writeManifests(dir, url);
   });
 

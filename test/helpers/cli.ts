@@ -72,3 +72,21 @@ export function reportOf(stdout: string): Record<string, unknown> & { mutatingCa
   if (!report) throw new Error(`no report in output:\n${stdout}`);
   return report as never;
 }
+
+/**
+ * startSimProcess runs `converge sim <type> --port 0 --json …` (a server that outlives the
+ * clients a test kills) and resolves once it listens, with its URL.
+ */
+export async function startSimProcess(type: string, args: string[]): Promise<{ process: ReturnType<typeof startCli>; url: string }> {
+  const sim = startCli(['sim', type, '--port', '0', '--json', ...args]);
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    sim.stdout!.on('data', (c: Buffer) => {
+      text += c.toString();
+      const m = /"url":"([^"]+)"/.exec(text);
+      if (m) resolve(m[1]!);
+    });
+    sim.on('close', () => reject(new Error(`simulator exited: ${text}`)));
+  });
+  return { process: sim, url };
+}

@@ -14,6 +14,7 @@ import type {
   ApplyContext, ApplyResult, DesiredObject, Driver, ObserveContext, ObservedObject, ObserveHint, RecoverContext, RecoveredIntent,
 } from '../driver.js';
 import type { DriverDeps } from '../driver-deps.js';
+import { clientOptionsForBackend, retryReporter } from '../backend-client.js';
 import type { Actor } from './xen-actor.js';
 import { XenApi } from './xen-api.js';
 import { createNetwork, createVm } from './xen-create.js';
@@ -44,26 +45,14 @@ export class XenDriver implements Driver {
     if (!credentials) {
       throw new ConvergeError('INVALID', 'XEN_CREDENTIALS_MISSING', `backend ${this.name}: XenAPI needs credentials (credentials.fromFile or fromEnv)`);
     }
-    const spec = deps.backend.spec;
     this.#session = new XenSession({
       url: deps.url,
       credentials: parseXenCredentials(credentials.reveal(), credentials.source),
-      client: {
-        timeoutMs: spec.timeouts.callMs,
-        connectTimeoutMs: spec.timeouts.connectMs,
-        maxSockets: spec.limits.concurrency,
-        callsPerSecond: spec.limits.callsPerSecond,
-        ...(spec.tls.caFile ? { caFile: spec.tls.caFile } : {}),
-        insecureSkipVerify: spec.tls.insecureSkipVerify,
-        onCall: (event) => deps.stats.recordCall(event),
-      },
-      onRetry: (method, code, attempt, delayMs) => {
-        deps.stats.recordRetry(method, code);
-        deps.sink.emit({ type: 'retry', method, attempt, delayMs, code });
-      },
+      client: clientOptionsForBackend(deps),
+      onRetry: retryReporter(deps),
     });
     this.#api = new XenApi(this.#session);
-    this.#lookup = new XenLookup(this.#api, parseXenOptions(spec.options, this.name));
+    this.#lookup = new XenLookup(this.#api, parseXenOptions(deps.backend.spec.options, this.name));
   }
 
   expand(resource: WorkloadResource): DesiredObject[] {

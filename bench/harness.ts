@@ -1,0 +1,117 @@
+/**
+ * The shared harness of the backend benchmarks (im-bench, xen-bench): a parent process runs one
+ * child per N so RSS figures do not mix; each child starts the backend's simulator in its own
+ * process (`converge sim <type>`, as a real server would be), writes the scenario's manifests,
+ * and measures a create pass and a no-op pass: wall time, calls by method as the simulator
+ * counted them, mutating calls, and converge's peak RSS (sampled every 50 ms).
+ *
+ * Flags: --counts 10,100,1000 · --latency MS (per call, simulator side) · --concurrency N ·
+ * --child --n N [--url URL] (one measurement, against a simulator you started).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { XmlRpcClient } from '../src/xmlrpc/client.js';
+import { openWorkspace } from '../src/cli/open-workspace.js';
+import { converge } from '../src/engine/converge.js';
+import { silentSink } from '../src/engine/events.js';
+
+export interface PassFigures {
+  wallMs: number;
+  calls: Record<string, number>;
+  peakRssMB: number;
+  outcome: string;
+  mutatingCalls: number;
+}
+
+export interface Scenario {
+  /** type is the simulator to serve (`converge sim <type>`). */
+  type: string;
+  title: string;
+  /** writeManifests writes the Backend (at `url`) and the resources for N objects into `dir`. */
+  writeManifests(dir: string, url: string, n: number, concurrency: number): Promise<void>;
+  /** self is the compiled scenario script (import.meta.url), re-run as the child. */
+  self: string;
+}
+
+const { values } = parseArgs({
+  options: {
+    child: { type: 'boolean', default: false },
+    n: { type: 'string', default: '10' },
+    counts: { type: 'string', default: '10,100,1000' },
+    latency: { type: 'string', default: '0' },
+    concurrency: { type: 'string', default: '16' },
+    url: { type: 'string' },
+  },
+});
+
+export async function runBenchmark(scenario: Scenario): Promise<void> {
+  if (values.child) return child(scenario);
+  console.log(`${scenario.title} — latency ${values.latency} ms/call, concurrency ${values.concurrency}, node ${process.version}`);
+  console.log('    N  pass       wall    peak RSS   calls mutating  outcome    calls by method');
+  for (const n of values.counts!.split(',').map(Number)) {
+    const args = [scenario.self, '--child', '--n', String(n), '--latency', values.latency!, '--concurrency', values.concurrency!];
+    const { create, noop } = JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 64 * 2 ** 20 }).toString()) as { create: PassFigures; noop: PassFigures };
+    console.log(formatRow('create', n, create));
+    console.log(formatRow('no-op', n, noop));
+  }
+}
+
+async function child(scenario: Scenario): Promise<void> {
+  const n = Number(values.n);
+  const concurrency = Number(values.concurrency);
+  const sim = values.url ? { url: values.url, stop: () => undefined } : await startSimulatorProcess(scenario.type, values.latency!);
+  const control = new XmlRpcClient({ url: sim.url });
+  const dir = await mkdtemp(join(tmpdir(), `converge-${scenario.type}-bench-`));
+  try {
+    await scenario.writeManifests(dir, sim.url, n, concurrency);
+    const create = await measurePass(dir, control, concurrency);
+    const noop = await measurePass(dir, control, concurrency);
+    process.stdout.write(JSON.stringify({ n, create, noop }));
+  } finally {
+    control.close();
+    sim.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** startSimulatorProcess runs `converge sim <type>` and resolves with its URL. */
+function startSimulatorProcess(type: string, latencyMs: string): Promise<{ url: string; stop(): void }> {
+  const cli = new URL('../src/cli/main.js', import.meta.url).pathname;
+  const sim = spawn(process.execPath, [cli, 'sim', type, '--port', '0', '--latency', latencyMs, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    sim.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /"url":"([^"]+)"/.exec(text);
+      if (match) resolve({ url: match[1]!, stop: () => sim.kill('SIGTERM') });
+    });
+    sim.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+}
+
+async function measurePass(dir: string, control: XmlRpcClient, concurrency: number): Promise<PassFigures> {
+  await control.call('converge.sim.clearCallLog', []);
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  const started = performance.now();
+  const ws = await openWorkspace({ dir, sink: silentSink });
+  try {
+    const report = await converge(ws, { waitMs: 900_000, pollMs: 200, prune: () => false, globalLimit: concurrency, signal: new AbortController().signal, sink: silentSink, generator: 'bench' });
+    const wallMs = performance.now() - started;
+    const calls = (await control.call('converge.sim.callCounts', [])) as Record<string, number>;
+    return { wallMs, calls, peakRssMB: Math.max(peak, process.memoryUsage.rss()) / 2 ** 20, outcome: report.outcome, mutatingCalls: report.mutatingCalls };
+  } finally {
+    clearInterval(sampler);
+    await ws.close();
+  }
+}
+
+function formatRow(label: string, n: number, f: PassFigures): string {
+  const total = Object.values(f.calls).reduce((a, b) => a + b, 0);
+  const calls = Object.entries(f.calls).sort().map(([m, c]) => `${m}=${c}`).join(' ');
+  const head = `${String(n).padStart(5)}  ${label.padEnd(6)} ${(f.wallMs / 1000).toFixed(2).padStart(8)}s ${f.peakRssMB.toFixed(0).padStart(6)} MB ${String(total).padStart(7)} ${String(f.mutatingCalls).padStart(8)}`;
+  return `${head}  ${f.outcome}  ${calls}`;
+}
