@@ -114,4 +114,19 @@ describe('XenAPI recovery of interrupted clones', () => {
     expect(now[0]!.power_state).toBe('Running');
     expect(looseVdis(xen.sim.dump())).toEqual([]);
   });
+
+  it('attributes two interrupted clones of one name each to its own intent, leaving one VM', async () => {
+    const first = await uuid(await clone('web-front-0'));
+    await journal.begin({ key: key(0), backend: 'xen', method: 'VM.clone', target: cloneTarget({ name: 'web-front-0', template: TEMPLATE, arch: null, before: [] }) });
+    const second = await uuid(await clone('web-front-0'));
+    await journal.begin({ key: key(0), backend: 'xen', method: 'VM.clone', target: cloneTarget({ name: 'web-front-0', template: TEMPLATE, arch: null, before: [first] }) });
+    await writeFile(join(dir, 'infra.yaml'), infra(1));
+    const report = await reconcile(dir);
+    expect(report.outcome).toBe('converged');
+    const named = vmNamed(xen.sim.dump(), 'web-front-0');
+    expect(named).toHaveLength(1);
+    expect([first, second]).toContain(String(named[0]!.uuid));
+    expect(report.calls['Async.VM.clone'] ?? 0).toBe(0);
+    expect((await reconcile(dir)).mutatingCalls).toBe(0);
+  });
 });

@@ -55,6 +55,8 @@ describe('converge watch --prune --max-destroy 1 --workers 2', () => {
     }, 15_000, 'data to be orphaned in state');
     expect(liveKeys()).toEqual(['Infrastructure/data']);
     expect(liveInfrastructures(embeddedImState(dir)).find((i) => i.key === 'Infrastructure/data')!.vms.map((v) => v.id)).toEqual(data.vms.map((v) => v.id));
+    // The simulator saves before it replies; the controller's status follows when the pass ends.
+    await waitFor(async () => resource(await watch.status(), 'Infrastructure/web') === undefined, 10_000, 'web to leave /status');
     const doc = await watch.status();
     expect(resource(doc, 'Infrastructure/web')).toBeUndefined();
     expect(watch.logs().filter((l) => l.msg === 'action-done' && l.action === 'delete').map((l) => l.key).sort()).toEqual(['Infrastructure/data', 'Infrastructure/web']);

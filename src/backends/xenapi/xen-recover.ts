@@ -6,8 +6,9 @@
  * - first, wait for the tasks of ours still pending on the server (an interrupted `Async.*` call
  *   goes on without us) so that what they do is visible;
  * - `VM.clone`: adopt the clone only if exactly one unmarked VM has the intent's name and was not
- *   among the VMs that had it before; none: it did not happen; several: ambiguous, reported and
- *   left alone;
+ *   among the VMs that had it before — nor, when a later clone of the same name followed, created
+ *   after that one began (it is the later clone's); none: it did not happen; several: ambiguous,
+ *   reported and left alone;
  * - `VM.add_to_other_config`: finish marking that VM (once per VM; unless someone else owns it).
  * Everything else (VDI, VBD, VIF and network creates carry their marker or are found through
  * their VM) is settled by observation.
@@ -30,7 +31,7 @@ export async function recoverIntents(api: XenApi, lookup: XenLookup, intents: re
   const actor = (key: string): Actor => ({ api, lookup, key, owner: ctx.owner, signal: ctx.signal, mutate: ctx.mutate, progress: () => undefined });
   const settled: RecoveredIntent[] = [];
   for (const intent of uncertain.filter((i) => i.method === 'VM.clone')) {
-    const result = await recoverClone(actor(intent.key), intent);
+    const result = await recoverClone(actor(intent.key), intent, nextCloneOfSameName(intents, intent));
     if (result) settled.push(result);
   }
   const marks = new Map<string, Intent[]>();
@@ -44,10 +45,18 @@ export async function recoverIntents(api: XenApi, lookup: XenLookup, intents: re
   return settled;
 }
 
-async function recoverClone(actor: Actor, intent: Intent): Promise<RecoveredIntent | undefined> {
+/** nextCloneOfSameName is the first later VM.clone intent for the same VM name, if any. */
+function nextCloneOfSameName(intents: readonly Intent[], intent: Intent): Intent | undefined {
+  const name = parseCloneTarget(intent.target)?.name;
+  const later = intents.slice(intents.indexOf(intent) + 1);
+  return later.find((i) => i.method === 'VM.clone' && parseCloneTarget(i.target)?.name === name);
+}
+
+async function recoverClone(actor: Actor, intent: Intent, next: Intent | undefined): Promise<RecoveredIntent | undefined> {
   const clone = parseCloneTarget(intent.target);
   if (!clone) return undefined;
-  const found = await unmarkedClones(actor.api, clone.name, clone.before, actor.signal);
+  const beforeNext = next ? parseCloneTarget(next.target)?.before : undefined;
+  const found = (await unmarkedClones(actor.api, clone.name, clone.before, actor.signal)).filter((vm) => !beforeNext || beforeNext.includes(vm.uuid));
   if (found.length === 0) return { intentId: intent.id, note: `VM.clone with unknown outcome: no unmarked VM named ${clone.name} is left to adopt` };
   if (found.length > 1) {
     const uuids = found.map((vm) => vm.uuid).join(', ');
