@@ -2,7 +2,7 @@
  * The digest identifies what a manifest set asks for, independent of how it is spread over files:
  * plans record it, and `reconcile` refuses a saved plan whose manifests changed since.
  */
-import { createHash } from 'node:crypto';
+import { fingerprint } from '../util/json.js';
 import type { Resource } from './types.js';
 
 /**
@@ -13,16 +13,7 @@ export function digestResources(resources: readonly Resource[]): string {
   const ordered = [...resources]
     .map(({ source: _source, ...rest }) => rest)
     .sort((a, b) => compare(a.kind, b.kind) || compare(a.metadata.name, b.metadata.name));
-  return createHash('sha256').update(canonicalJson(ordered)).digest('hex');
-}
-
-/** canonicalJson is JSON with object keys sorted at every level; undefined fields are omitted. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => compare(a, b));
-    return Object.fromEntries(entries);
-  });
+  return fingerprint(ordered);
 }
 
 function compare(a: string, b: string): number {
