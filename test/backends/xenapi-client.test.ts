@@ -8,35 +8,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-// @ts-expect-error xen-api ships no type declarations; the shape used here is declared below.
-import { createClient } from 'xen-api';
 import { SEED_UUIDS, startXenApiSimulator } from '../../src/backends/xenapi/sim/index.js';
 import { manifestDir, reconcile } from '../helpers/engine.js';
 import { XEN_CREDENTIALS, xenBackend, xenInfra } from '../helpers/xen-manifests.js';
 import { waitFor } from '../sim/xenapi/helpers.js';
+import { connectXapi, type XapiRecord } from '../helpers/xen-api-client.js';
 
-interface XapiVm {
-  $ref: string;
-  $type: string;
-  uuid: string;
-  name_label: string;
-  is_a_template: boolean;
-  power_state: string;
-  other_config: Record<string, string>;
-  VCPUs_max: string;
-}
-
-interface Xapi {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  readonly objectsFetched: Promise<void>;
-  readonly objects: { all: Record<string, XapiVm> };
-  call(method: string, ...args: unknown[]): Promise<unknown>;
-  callAsync(method: string, ...args: unknown[]): Promise<unknown>;
-  getObjectByRef(ref: string, defaultValue?: unknown): XapiVm | undefined;
-}
-
-const makeClient = createClient as unknown as (opts: Record<string, unknown>) => Xapi;
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -54,17 +31,14 @@ describe('converge seen through xen-api@4.7', () => {
     expect((await reconcile(dir)).outcome).toBe('converged');
     const owner = (JSON.parse(await readFile(join(dir, '.converge', 'state.json'), 'utf8')) as { owner: string }).owner;
 
-    const xapi = makeClient({ url: server.url, auth: { user: 'root', password: 'xenroot' }, allowUnauthorized: true, transport: 'xml-rpc', debounce: 20 });
-    cleanups.push(() => xapi.disconnect());
-    await xapi.connect();
-    await xapi.objectsFetched;
+    const xapi = await connectXapi(server.url, cleanups);
     const ours = () => Object.values(xapi.objects.all).filter((o) => o.$type === 'VM' && o.other_config['converge.owner'] === owner);
     expect(ours().map((vm) => [vm.name_label, vm.other_config['converge.key'], vm.power_state, vm.is_a_template]).sort()).toEqual([
       ['batch-job-0', 'Infrastructure/batch/vm/job-0', 'Halted', false],
       ['web-front-0', 'Infrastructure/web/vm/front-0', 'Running', false],
       ['web-front-1', 'Infrastructure/web/vm/front-1', 'Running', false],
     ]);
-    const records = (await xapi.call('VM.get_all_records')) as Record<string, XapiVm>;
+    const records = (await xapi.call('VM.get_all_records')) as Record<string, XapiRecord>;
     for (const vm of ours()) expect(records[vm.$ref]).toMatchObject({ uuid: vm.uuid, name_label: vm.name_label, VCPUs_max: vm.name_label.startsWith('web') ? '2' : '1' });
 
     await writeFile(join(dir, 'batch.yaml'), batch('running'));

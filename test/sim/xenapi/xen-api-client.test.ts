@@ -5,53 +5,20 @@
  * barrier (pool.other_config add/remove), follows HOST_IS_SLAVE, and falls back from JSON-RPC.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-// @ts-expect-error xen-api ships no type declarations; the shape used here is declared below.
-import { createClient } from 'xen-api';
 import { SEED_UUIDS, startXenApiSimulator } from '../../../src/backends/xenapi/sim/index.js';
 import { waitFor, XenTestClient } from './helpers.js';
-
-interface XapiRecord {
-  $ref: string;
-  $type: string;
-  uuid: string;
-  name_label: string;
-  is_a_template: boolean;
-  power_state: string;
-}
-
-interface Xapi {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  readonly objectsFetched: Promise<void>;
-  readonly objects: { all: Record<string, XapiRecord> };
-  readonly pool: { $ref: string; name_label: string };
-  call(method: string, ...args: unknown[]): Promise<unknown>;
-  callAsync(method: string, ...args: unknown[]): Promise<unknown>;
-  getObjectByRef(ref: string, defaultValue?: unknown): XapiRecord | undefined;
-  barrier(ref?: string): Promise<unknown>;
-  setFieldEntry(type: string, ref: string, field: string, entry: string, value: string | null): Promise<void>;
-}
-
-const makeClient = createClient as unknown as (opts: Record<string, unknown>) => Xapi;
+import { connectXapi, type XapiRecord } from '../../helpers/xen-api-client.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function connected(url: string, extra: Record<string, unknown> = {}): Promise<Xapi> {
-  const xapi = makeClient({ url, auth: { user: 'root', password: 'xenroot' }, allowUnauthorized: true, transport: 'xml-rpc', debounce: 20, ...extra });
-  cleanups.push(() => xapi.disconnect());
-  await xapi.connect();
-  if (extra.watchEvents !== false) await xapi.objectsFetched;
-  return xapi;
-}
-
 describe('xen-api@4.7 against the simulator', () => {
   it('connects, lists VMs, follows events and runs Async.VM.clone as a task', async () => {
     const server = await startXenApiSimulator();
     cleanups.push(() => server.close());
-    const xapi = await connected(server.url);
+    const xapi = await connectXapi(server.url, cleanups);
 
     const vms = Object.values(xapi.objects.all).filter((o) => o.$type === 'VM');
     expect(vms.map((vm) => vm.uuid)).toEqual(expect.arrayContaining([SEED_UUIDS.dom0, SEED_UUIDS.templateDebian]));
@@ -88,7 +55,7 @@ describe('xen-api@4.7 against the simulator', () => {
   it('falls back from JSON-RPC to XML-RPC with the default auto transport', async () => {
     const server = await startXenApiSimulator();
     cleanups.push(() => server.close());
-    const xapi = await connected(server.url, { transport: 'auto', watchEvents: false });
+    const xapi = await connectXapi(server.url, cleanups, { transport: 'auto', watchEvents: false });
     expect(await xapi.call('pool.get_all')).toHaveLength(1);
     expect(server.sim.knobs.log.countByMethod()['pool.get_all']).toBe(1);
   });
@@ -98,7 +65,7 @@ describe('xen-api@4.7 against the simulator', () => {
     cleanups.push(() => master.close());
     const supporter = await startXenApiSimulator({ host: '127.0.0.2', port: master.port, hostIsSlaveOf: '127.0.0.1' });
     cleanups.push(() => supporter.close());
-    const xapi = await connected(`http://127.0.0.2:${master.port}/`, { watchEvents: false });
+    const xapi = await connectXapi(`http://127.0.0.2:${master.port}/`, cleanups, { watchEvents: false });
     expect(supporter.sim.knobs.log.since().map((e) => [e.method, e.outcome])).toEqual([['session.login_with_password', 'ok']]);
     expect(master.sim.knobs.log.countByMethod()['session.login_with_password']).toBe(1);
     expect(await xapi.call('pool.get_all')).toEqual(await (async () => {
