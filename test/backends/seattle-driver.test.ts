@@ -130,6 +130,27 @@ describe('Seattle driver', () => {
     expect((await reconcile(dir)).mutatingCalls).toBe(0);
   });
 
+  it('turns a seattlelib private key into the API key as the official client does', async () => {
+    await writeFile(join(dir, 'creds.txt'), `username = dana\nprivate_key = ${server.sim.privateKey('dana')}\n`);
+    const report = await reconcile(dir);
+    expect(report.outcome).toBe('converged');
+    expect(report.calls.get_encrypted_api_key).toBe(1);
+    expect(held()).toHaveLength(3);
+    expect(JSON.stringify(report)).not.toContain(KEY);
+  });
+
+  it('reports a private key that does not belong to the account as unauthorized', async () => {
+    const other = await startSeattleSimulator({ accounts: [{ username: 'dana', apiKey: 'OTHERKEY0123456789ABCDEFGHJKLMNP' }] });
+    try {
+      await writeFile(join(dir, 'creds.txt'), `username = dana\nprivate_key = ${other.sim.privateKey('dana')}\n`);
+      const report = await reconcile(dir, { waitMs: 2000 });
+      expect(report.outcome).not.toBe('converged');
+      expect(held()).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('releases surplus vessels closest to expiry first, and everything on prune', async () => {
     await reconcile(dir);
     await writeFile(join(dir, 'v.yaml'), vesselSet('m', '{wan: 1, lan: 1}'));

@@ -48,13 +48,13 @@ export class SeattleApi {
   readonly #client: XmlRpcClient;
   readonly #credentials: SeattleCredentials;
   readonly #onRetry: OnRetry;
-  #apiKey: string | undefined;
+  #apiKey: Promise<string> | undefined;
 
   constructor(client: XmlRpcClient, credentials: SeattleCredentials, onRetry: OnRetry) {
     this.#client = client;
     this.#credentials = credentials;
     this.#onRetry = onRetry;
-    this.#apiKey = 'apiKey' in credentials ? credentials.apiKey : undefined;
+    this.#apiKey = 'apiKey' in credentials ? Promise.resolve(credentials.apiKey) : undefined;
   }
 
   get username(): string {
@@ -103,16 +103,26 @@ export class SeattleApi {
     }
   }
 
-  /** #key returns the API key, fetching it with the private key once if that is what we have. */
-  async #key(signal: AbortSignal): Promise<string> {
-    if (this.#apiKey) return this.#apiKey;
+  /**
+   * #key returns the API key, fetching it with the private key once if that is what we have
+   * (concurrent first calls share the one fetch; a failed fetch is tried again next time).
+   */
+  #key(signal: AbortSignal): Promise<string> {
+    this.#apiKey ??= this.#fetchKey(signal).catch((error: unknown) => {
+      this.#apiKey = undefined;
+      throw error;
+    });
+    return this.#apiKey;
+  }
+
+  async #fetchKey(signal: AbortSignal): Promise<string> {
     const creds = this.#credentials as { username: string; privateKey: string };
     const encrypted = await retryTransient(() => this.#client.call('get_encrypted_api_key', [creds.username], { signal }), { signal }).catch((e: unknown) => {
       throw mapFault('get_encrypted_api_key', e);
     });
-    this.#apiKey = apiKeyFromDecrypted(seattleRsaDecrypt(String(encrypted), creds.privateKey));
-    registerSecret(this.#apiKey);
-    return this.#apiKey;
+    const key = apiKeyFromDecrypted(seattleRsaDecrypt(String(encrypted), creds.privateKey));
+    registerSecret(key);
+    return key;
   }
 }
 
