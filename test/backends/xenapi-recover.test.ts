@@ -129,4 +129,18 @@ describe('XenAPI recovery of interrupted clones', () => {
     expect(report.calls['Async.VM.clone'] ?? 0).toBe(0);
     expect((await reconcile(dir)).mutatingCalls).toBe(0);
   });
+
+  it('marks the VM of a completed clone whose marking the killed run never finished', async () => {
+    const ref = await clone('web-front-0');
+    await xen.client.call('VM.add_to_other_config', ref, 'converge.template', TEMPLATE);
+    const begun = await journal.begin({ key: key(0), backend: 'xen', method: 'VM.clone', target: cloneTarget({ name: 'web-front-0', template: TEMPLATE, arch: null, before: [] }) });
+    await journal.resolve(begun.id, { status: 'done', outcome: { ref } });
+    await writeFile(join(dir, 'infra.yaml'), infra(1));
+    const report = await reconcile(dir);
+    expect(report.outcome).toBe('converged');
+    expect(report.calls['Async.VM.clone'] ?? 0).toBe(0);
+    const named = vmNamed(xen.sim.dump(), 'web-front-0');
+    expect(named.map((vm) => [vm.ref, (vm.other_config as Record<string, string>)['converge.owner']])).toEqual([[ref, await owner()]]);
+    expect((await reconcile(dir)).mutatingCalls).toBe(0);
+  });
 });

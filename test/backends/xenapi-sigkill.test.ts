@@ -53,6 +53,7 @@ describe('SIGKILL during a XenAPI reconcile', () => {
 
   it('ends converged with no duplicate VM and no orphaned VDI or VIF after 10 killed runs', async () => {
     let killedMidway = 0;
+    const settled: string[] = [];
     for (let trial = 0; trial < TRIALS; trial += 1) {
       const run = startCli(['reconcile', dir, '--json']);
       await new Promise((r) => setTimeout(r, 500 + Math.floor(Math.random() * 2000)));
@@ -60,7 +61,8 @@ describe('SIGKILL during a XenAPI reconcile', () => {
         run.kill('SIGKILL');
         killedMidway += 1;
       }
-      await run.result;
+      const result = await run.result;
+      settled.push(...result.stdout.split('\n').filter((l) => l.includes('intent-settled') || l.includes('VM.clone')).map((l) => `trial ${trial}: ${l.slice(0, 300)}`));
       await writeManifests(dir, url, (trial % 3) - 1);
     }
     expect(killedMidway).toBeGreaterThan(0);
@@ -76,7 +78,9 @@ describe('SIGKILL during a XenAPI reconcile', () => {
     expect(markedKeys(dump)).toEqual(expectedKeys());
     const vms = guestVms(dump);
     const names = vms.map((vm) => String(vm.name_label));
-    expect(new Set(names).size, names.join(' ')).toBe(names.length);
+    const dupes = vms.filter((vm) => names.filter((n) => n === vm.name_label).length > 1);
+    const why = JSON.stringify(dupes.map((vm) => ({ uuid: vm.uuid, other_config: vm.other_config, power: vm.power_state, template: vm.is_a_template })));
+    expect(new Set(names).size, `${names.join(' ')}\n${why}\n${settled.join('\n')}`).toBe(names.length);
     expect(names).toHaveLength(20);
     expect(vms.every((vm) => (vm.other_config as Record<string, string>)['converge.owner'] && vm.power_state === 'Running')).toBe(true);
     expect(looseVdis(dump)).toEqual([]);

@@ -25,7 +25,9 @@ export async function createVm(actor: Actor, desired: DesiredObject): Promise<Ap
   const template = await actor.lookup.template(spec.template, actor.signal);
   const before = [...(await actor.api.vms(`field "name__label" = "${spec.name}"`, actor.signal)).values()].map((vm) => vm.uuid);
   const target = cloneTarget({ name: spec.name, template: spec.template, arch: spec.arch, before });
-  const ref = await actor.mutate('VM.clone', target, () => cloneOrFind(actor, template, spec.name, before));
+  // The clone's ref goes into the journal: a run killed before its marking is done lets the next
+  // run find and mark exactly this VM (xen-recover.ts).
+  const ref = await actor.mutate('VM.clone', target, () => cloneOrFind(actor, template, spec.name, before), (cloned) => ({ ref: cloned }));
   const marker: Marker = { key: desired.key, template: spec.template, arch: spec.arch };
   try {
     await markVm(actor, ref, marker, {});

@@ -9,6 +9,8 @@
  *   among the VMs that had it before — nor, when a later clone of the same name followed, created
  *   after that one began (it is the later clone's); none: it did not happen; several: ambiguous,
  *   reported and left alone;
+ * - a `VM.clone` that completed (`done`, its ref in the outcome) but whose marking never finished
+ *   (the run died in between): mark that VM, unless it is gone or already marked;
  * - `VM.add_to_other_config`: finish marking that VM (once per VM; unless someone else owns it).
  * Everything else (VDI, VBD, VIF and network creates carry their marker or are found through
  * their VM) is settled by observation.
@@ -26,10 +28,15 @@ const OUR_TASKS = new Set(['VM.clone', 'VM.provision', 'VDI.create', 'VM.start',
 
 export async function recoverIntents(api: XenApi, lookup: XenLookup, intents: readonly Intent[], ctx: RecoverContext): Promise<RecoveredIntent[]> {
   const uncertain = intents.filter((i) => i.status === 'open' || i.status === 'unknown');
-  if (uncertain.length === 0) return [];
+  const clonesDone = intents.some((i) => i.method === 'VM.clone' && i.status === 'done');
+  if (uncertain.length === 0 && !clonesDone) return [];
   await settleTasks(api, (t) => OUR_TASKS.has(t.nameLabel), ctx.signal);
   const actor = (key: string): Actor => ({ api, lookup, key, owner: ctx.owner, signal: ctx.signal, mutate: ctx.mutate, progress: () => undefined });
   const settled: RecoveredIntent[] = [];
+  for (const intent of intents.filter((i) => i.method === 'VM.clone' && i.status === 'done' && typeof i.outcome?.ref === 'string')) {
+    const result = await finishCloneMarking(actor(intent.key), intent);
+    if (result) settled.push(result);
+  }
   for (const intent of uncertain.filter((i) => i.method === 'VM.clone')) {
     const result = await recoverClone(actor(intent.key), intent, nextCloneOfSameName(intents, intent));
     if (result) settled.push(result);
@@ -43,6 +50,23 @@ export async function recoverIntents(api: XenApi, lookup: XenLookup, intents: re
     settled.push(...group.map((intent) => ({ intentId: intent.id, note, key: mark.marker.key })));
   }
   return settled;
+}
+
+/** finishCloneMarking marks the VM a completed clone made, if the run died before marking it. */
+async function finishCloneMarking(actor: Actor, intent: Intent): Promise<RecoveredIntent | undefined> {
+  const clone = parseCloneTarget(intent.target);
+  const ref = String(intent.outcome!.ref);
+  if (!clone) return undefined;
+  let otherConfig: Record<string, string>;
+  try {
+    otherConfig = await actor.api.vmOtherConfig(ref, actor.signal);
+  } catch (error) {
+    if (isXenCode(error, 'HANDLE_INVALID')) return undefined; // gone since: nothing to finish
+    throw error;
+  }
+  if (otherConfig[MARK.owner] !== undefined) return undefined; // marked (by us, or not ours to touch)
+  await markVm(actor, ref, { key: intent.key, template: clone.template, arch: clone.arch }, otherConfig);
+  return { intentId: intent.id, note: `VM.clone ${clone.name} completed but its marking did not: marked it`, key: intent.key };
 }
 
 /** nextCloneOfSameName is the first later VM.clone intent for the same VM name, if any. */
