@@ -42,7 +42,10 @@ describe('converge watch on the example manifests', () => {
   it('converges the examples, records the clean git revision, and /status matches the simulator', async () => {
     const doc = await watch.status();
     expect(doc.manifests).toMatchObject({ valid: true, diagnostics: [], revision: head });
-    const state = JSON.parse(await readFile(join(dir, '.converge', 'state.json'), 'utf8')) as { lastApplied?: { revision?: string } };
+    // The controller records lastApplied once every resource is Ready: just after /status says so.
+    const readState = async () => JSON.parse(await readFile(join(dir, '.converge', 'state.json'), 'utf8')) as { lastApplied?: { revision?: string } };
+    await waitFor(async () => (await readState()).lastApplied?.revision === head, 10_000, 'lastApplied to be recorded');
+    const state = await readState();
     expect(state.lastApplied?.revision).toBe(head);
     const live = liveInfrastructures(embeddedImState(dir));
     for (const key of ['Infrastructure/web', 'Infrastructure/data']) {
