@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { XmlRpcClient } from '../src/xmlrpc/client.js';
-import { openWorkspace } from '../src/cli/open-workspace.js';
+import { openWorkspace } from '../src/workspace/open-workspace.js';
 import { converge } from '../src/engine/converge.js';
 import { silentSink } from '../src/engine/events.js';
 

@@ -4,8 +4,7 @@
  * update and delete are idempotent and return small result records so fields can be added later.
  */
 import type { BackendType, DeletionPolicy, Kind, WorkloadResource } from '../manifest/types.js';
-import type { JsonObject } from '../util/json.js';
-import type { FieldChange } from '../plan/types.js';
+import type { JsonObject, JsonValue } from '../util/json.js';
 import type { Intent, ObjectRecord } from '../state/types.js';
 
 /** DesiredObject is one backend object a resource expands into, with a stable key. */
@@ -54,6 +53,18 @@ export interface ObservedObject {
 export interface Lease {
   endsAt: string;
   renewAt: string;
+}
+
+/**
+ * FieldChange is one difference between a desired and an observed spec, as the planner found it
+ * and as `update` receives it (the plan renders the same records).
+ */
+export interface FieldChange {
+  /** path is dot-separated into the normalised spec, e.g. `deploy.front`. */
+  path: string;
+  before?: JsonValue;
+  after?: JsonValue;
+  forcesReplacement?: boolean;
 }
 
 /** PlanHooks tell the planner how to diff a backend's objects. */

@@ -11,7 +11,7 @@
  * settle), drivers are closed, the lock is released.
  */
 import type { ObserveHint } from '../backends/driver.js';
-import { openStore, statePathFor } from '../cli/open-workspace.js';
+import { openStore, statePathFor } from '../workspace/open-workspace.js';
 import { resourceKeyOf } from '../engine/scope.js';
 import type { LockHandle, StateStore } from '../state/types.js';
 import { dirname } from 'node:path';
@@ -77,7 +77,7 @@ export class Controller {
     this.#finished = new Promise((resolve) => (this.#finish = resolve));
     this.#metrics = new ControllerMetrics({
       queue: () => ({ depth: this.#queue.depth, inFlight: this.#queue.inFlight, delayed: this.#queue.delayed }),
-      openIntents: async () => (this.#store ? (await this.#store.journal.open()).length : 0),
+      openIntents: async () => (this.#store ? (await this.#store.journal.unsettled()).length : 0),
       leases: () => this.#leases.leases(),
       manifestsValid: () => this.#sync.report.valid,
     });

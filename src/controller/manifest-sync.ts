@@ -6,7 +6,7 @@
 import { formatDiagnostic, hasErrors } from '../manifest/diagnostics.js';
 import { loadManifests } from '../manifest/load-manifests.js';
 import type { ManifestSet } from '../manifest/types.js';
-import { manifestsRevision } from '../cli/revision.js';
+import { manifestsRevision } from '../workspace/revision.js';
 import type { BackendEvents } from './backend-events.js';
 import type { DriverSet } from './driver-set.js';
 import { backendsOf, buildGeneration, changedResources, type ChangedResources, type Generation } from './generation.js';

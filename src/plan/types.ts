@@ -2,21 +2,15 @@
  * A plan is plain data (DESIGN §3, Terraform internal/plans): versioned, JSON-serialisable, with
  * one action per object key. `reason` is for humans only; nothing parses it.
  */
-import type { JsonObject, JsonValue } from '../util/json.js';
+import type { JsonObject } from '../util/json.js';
 import type { Kind } from '../manifest/types.js';
-import type { Lease, ObjectPhase } from '../backends/driver.js';
+import type { FieldChange, Lease, ObjectPhase } from '../backends/driver.js';
+
+export type { FieldChange } from '../backends/driver.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
 export type ActionType = 'create' | 'update' | 'replace' | 'delete' | 'noop';
-
-export interface FieldChange {
-  /** path is dot-separated into the normalised spec, e.g. `deploy.front`. */
-  path: string;
-  before?: JsonValue;
-  after?: JsonValue;
-  forcesReplacement?: boolean;
-}
 
 export interface PlannedAction {
   key: string;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ConvergeError } from '../../src/errors/converge-error.js';
 import { converge } from '../../src/engine/converge.js';
 import type { RunEvent } from '../../src/engine/events.js';
-import { openWorkspace } from '../../src/cli/open-workspace.js';
+import { openWorkspace } from '../../src/workspace/open-workspace.js';
 import type { Workspace } from '../../src/engine/workspace.js';
 import type { FaultRule } from '../../src/xmlrpc/sim/fault-rules.js';
 import { planChanges } from '../../src/plan/plan-changes.js';

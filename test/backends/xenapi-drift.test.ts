@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openWorkspace } from '../../src/cli/open-workspace.js';
+import { openWorkspace } from '../../src/workspace/open-workspace.js';
 import { silentSink } from '../../src/engine/events.js';
 import type { ObserveHint } from '../../src/backends/driver.js';
 import { SEED_UUIDS } from '../../src/backends/xenapi/sim/index.js';

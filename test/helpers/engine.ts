@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { converge } from '../../src/engine/converge.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import type { RunReport } from '../../src/engine/report.js';
-import { openWorkspace } from '../../src/cli/open-workspace.js';
+import { openWorkspace } from '../../src/workspace/open-workspace.js';
 
 export async function manifestDir(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'converge-engine-'));

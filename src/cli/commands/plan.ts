@@ -10,7 +10,7 @@ import { planChanges } from '../../plan/plan-changes.js';
 import { renderPlan } from '../../plan/render.js';
 import { hasChanges } from '../../plan/types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { openWorkspace } from '../open-workspace.js';
+import { openWorkspace } from '../../workspace/open-workspace.js';
 import type { CommonOptions } from '../options.js';
 import type { Output } from '../output.js';
 import { GENERATOR } from '../version.js';

@@ -11,10 +11,10 @@ import { converge } from '../../engine/converge.js';
 import type { RunReport } from '../../engine/report.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../../plan/types.js';
 import { type ExitCode } from '../exit-codes.js';
-import { loadValidManifests, openStore, openWorkspace } from '../open-workspace.js';
+import { loadValidManifests, openStore, openWorkspace } from '../../workspace/open-workspace.js';
 import type { CommonOptions } from '../options.js';
 import type { Output } from '../output.js';
-import { manifestsRevision } from '../revision.js';
+import { manifestsRevision } from '../../workspace/revision.js';
 import { GENERATOR } from '../version.js';
 import { workspaceOptions } from './plan.js';
 

@@ -5,7 +5,7 @@
  */
 import { observeAll } from '../../engine/observe-all.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { openWorkspace } from '../open-workspace.js';
+import { openWorkspace } from '../../workspace/open-workspace.js';
 import type { CommonOptions } from '../options.js';
 import type { Output } from '../output.js';
 import { workspaceOptions } from './plan.js';
