@@ -9,7 +9,7 @@ import type { EventSink } from './events.js';
 import type { Observation } from './observe-all.js';
 
 export async function settleOpenIntents(journal: Journal, observation: Observation, sink: EventSink): Promise<void> {
-  for (const intent of await journal.open()) {
+  for (const intent of await journal.unsettled()) {
     if (observation.unavailable.has(intent.backend)) continue;
     const found = observation.byKey.get(intent.key);
     const note = found

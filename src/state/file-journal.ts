@@ -12,7 +12,7 @@ import { type FileHandle, mkdir, open, readFile, truncate } from 'node:fs/promis
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fsyncDir, hasCode, writeFileAtomic } from './atomic-file.js';
 import { newIntentId } from './intent-id.js';
-import { encodeEntry, replayIntents, replayOpenIntents, type JournalEntry } from './journal-entry.js';
+import { encodeEntry, replayIntents, replayUnsettledIntents, type JournalEntry } from './journal-entry.js';
 import { runExclusive } from './keyed-mutex.js';
 import type { Intent, Journal } from './types.js';
 
@@ -48,9 +48,9 @@ export class FileJournal implements Journal {
     await this.file.append({ type: 'resolve', id, ...result, endedAt: this.now().toISOString() });
   }
 
-  /** open replays the journal and returns the intents begun but not resolved, oldest first. */
-  async open(): Promise<Intent[]> {
-    return this.file.openIntents();
+  /** unsettled replays the journal and returns the intents nobody has accounted for, oldest first. */
+  async unsettled(): Promise<Intent[]> {
+    return this.file.unsettledIntents();
   }
 
   /** recent replays every intent since the last compaction, with its latest status. */
@@ -58,18 +58,14 @@ export class FileJournal implements Journal {
     return this.file.recentIntents();
   }
 
-  /**
-   * settle resolves an intent left open by an earlier run after observation: status "done" when
-   * observation found what the call produced (`outcome`), "unknown" when it found no trace.
-   */
+  /** settle records that a later look accounted for intent `id` (see Journal.settle). */
   async settle(id: string, note: string, outcome?: Record<string, unknown>): Promise<void> {
-    const status = outcome === undefined ? 'unknown' : 'done';
-    await this.file.append({ type: 'resolve', id, status, ...(outcome && { outcome }), note, endedAt: this.now().toISOString() });
+    await this.file.append({ type: 'settle', id, note, ...(outcome && { outcome }), at: this.now().toISOString() });
   }
 
   /**
-   * compact rewrites the journal atomically with only its open intents. Resolved outcomes are
-   * dropped, so call it only after the state that records them has been written.
+   * compact rewrites the journal atomically with only its unsettled intents (as they stand now).
+   * Resolved outcomes are dropped, so call it only after the state that records them is written.
    */
   async compact(): Promise<void> {
     await this.file.compact();
@@ -102,13 +98,13 @@ class JournalFile {
     return this.exclusive(async () => replayIntents(await this.readText(), this.path));
   }
 
-  openIntents(): Promise<Intent[]> {
-    return this.exclusive(async () => replayOpenIntents(await this.readText(), this.path));
+  unsettledIntents(): Promise<Intent[]> {
+    return this.exclusive(async () => replayUnsettledIntents(await this.readText(), this.path));
   }
 
   compact(): Promise<void> {
     return this.exclusive(async () => {
-      const open = replayOpenIntents(await this.readText(), this.path);
+      const open = replayUnsettledIntents(await this.readText(), this.path);
       await this.closeHandle(); // the rename below replaces the inode our descriptor points at
       await mkdir(dirname(this.path), { recursive: true });
       await writeFileAtomic(this.path, open.map((intent) => encodeEntry({ type: 'begin', intent })).join(''));

@@ -2,7 +2,8 @@
  * The journal's line format (JSON Lines, one entry per line) and its replay.
  *
  *   {"type":"begin","intent":{…Intent, status "open"}}
- *   {"type":"resolve","id":"…","status":"done","outcome":{…},"endedAt":"…","note":"…"}
+ *   {"type":"resolve","id":"…","status":"done","outcome":{…},"endedAt":"…"}
+ *   {"type":"settle","id":"…","note":"…","outcome":{…},"at":"…"}
  *
  * A line is durable only with its newline: the last segment of a file that does not end in "\n"
  * is a write torn by a crash and is ignored (its begin never returned, so its call never ran; a
@@ -10,7 +11,7 @@
  * is real damage and stops the replay, because skipping it could hide an open intent.
  */
 import { ConvergeError } from '../errors/converge-error.js';
-import type { Intent, IntentStatus } from './types.js';
+import { isUnsettled, type Intent, type IntentStatus } from './types.js';
 
 /** BeginEntry records an intent before its mutating call. */
 export interface BeginEntry {
@@ -18,7 +19,7 @@ export interface BeginEntry {
   intent: Intent;
 }
 
-/** ResolveEntry records how an intent ended; `note` is set by settle. */
+/** ResolveEntry records how an intent's call ended, as its caller saw it. */
 export interface ResolveEntry {
   type: 'resolve';
   id: string;
@@ -26,19 +27,29 @@ export interface ResolveEntry {
   outcome?: Record<string, unknown>;
   error?: Intent['error'];
   endedAt: string;
+  /** note: journals written before settle entries existed settled intents with a noted resolve. */
   note?: string;
 }
 
-export type JournalEntry = BeginEntry | ResolveEntry;
+/** SettleEntry records that a later look accounted for an open or unknown intent. */
+export interface SettleEntry {
+  type: 'settle';
+  id: string;
+  note: string;
+  outcome?: Record<string, unknown>;
+  at: string;
+}
+
+export type JournalEntry = BeginEntry | ResolveEntry | SettleEntry;
 
 /** encodeEntry renders one entry as one line, newline included. */
 export function encodeEntry(entry: JournalEntry): string {
   return `${JSON.stringify(entry)}\n`;
 }
 
-/** replayOpenIntents returns the intents begun and not resolved in `text`, in begin order. */
-export function replayOpenIntents(text: string, path: string): Intent[] {
-  return replayIntents(text, path).filter((intent) => intent.status === 'open');
+/** replayUnsettledIntents returns the intents of `text` whose outcome nobody has accounted for. */
+export function replayUnsettledIntents(text: string, path: string): Intent[] {
+  return replayIntents(text, path).filter(isUnsettled);
 }
 
 /**
@@ -53,10 +64,9 @@ export function replayIntents(text: string, path: string): Intent[] {
     if (line.trim() === '') return;
     const entry = parseLine(line, path, index + 1);
     if (entry?.type === 'begin') intents.set(entry.intent.id, entry.intent);
-    if (entry?.type === 'resolve') {
-      const intent = intents.get(entry.id);
-      if (intent) intents.set(entry.id, resolved(intent, entry));
-    }
+    const intent = entry && entry.type !== 'begin' ? intents.get(entry.id) : undefined;
+    if (intent && entry?.type === 'resolve') intents.set(entry.id, resolved(intent, entry));
+    if (intent && entry?.type === 'settle') intents.set(entry.id, settled(intent, entry));
   });
   return [...intents.values()];
 }
@@ -68,6 +78,20 @@ function resolved(intent: Intent, entry: ResolveEntry): Intent {
     endedAt: entry.endedAt,
     ...(entry.outcome ? { outcome: entry.outcome } : {}),
     ...(entry.error ? { error: entry.error } : {}),
+    ...(entry.note !== undefined ? { note: entry.note, settledAt: entry.endedAt } : {}),
+  };
+}
+
+/** settled applies a settle entry: see Journal.settle for the status rule. */
+export function settled(intent: Intent, entry: Pick<SettleEntry, 'note' | 'outcome' | 'at'>): Intent {
+  const status = intent.status === 'open' ? (entry.outcome ? 'done' : 'unknown') : intent.status;
+  return {
+    ...intent,
+    status,
+    endedAt: intent.endedAt ?? entry.at,
+    ...(entry.outcome ? { outcome: { ...(intent.outcome ?? {}), ...entry.outcome } } : {}),
+    note: entry.note,
+    settledAt: entry.at,
   };
 }
 
@@ -85,9 +109,9 @@ function parseLine(line: string, path: string, lineNumber: number): JournalEntry
     if (typeof entry.intent?.id !== 'string') throw corrupt(path, lineNumber, 'begin without intent id');
     return value as BeginEntry;
   }
-  if (entry.type === 'resolve') {
-    if (typeof entry.id !== 'string') throw corrupt(path, lineNumber, 'resolve without id');
-    return value as ResolveEntry;
+  if (entry.type === 'resolve' || entry.type === 'settle') {
+    if (typeof entry.id !== 'string') throw corrupt(path, lineNumber, `${entry.type} without id`);
+    return value as ResolveEntry | SettleEntry;
   }
   return undefined;
 }

@@ -104,23 +104,45 @@ export interface Intent {
   endedAt?: string;
   outcome?: Record<string, unknown>;
   error?: { kind: string; code: string; message: string };
+  /**
+   * settledAt is when a later look (observation or a driver's recover hook) accounted for what an
+   * open or `unknown` call did; `note` says what it found. Until then the intent is unsettled.
+   */
+  settledAt?: string;
+  note?: string;
 }
 
 /**
  * Journal is the write-ahead record of mutating calls. `begin` returns only after the intent is
- * durable (fsync). `resolve` records the end. `open()` lists intents not yet resolved, which the
- * next run settles by observation before planning; `settle` marks them resolved with what
- * observation found. `compact` drops resolved entries; it runs at the end of a run, after the
- * state that records their outcomes is written, so `recent()` is what the last runs left.
+ * durable (fsync or commit). `resolve` records how the call ended as the caller saw it.
+ *
+ * An intent is *unsettled* while nobody knows what its call did: it is `open` (the caller died
+ * before the reply) or `unknown` (the reply was lost, late or timed out), and no later look has
+ * accounted for it. Unsettled intents survive compaction and runs, however long the server takes
+ * to act on a late call; the engine sends no further mutating call for their key until `settle`
+ * records what observation (or a driver's recover hook) found. `compact` drops every settled or
+ * resolved entry; it runs after the state that records their outcomes is written, so `recent()`
+ * is what the last runs left plus whatever is still unsettled.
  */
 export interface Journal {
   begin(intent: Omit<Intent, 'id' | 'status' | 'startedAt'>): Promise<Intent>;
   resolve(id: string, result: { status: Exclude<IntentStatus, 'open'>; outcome?: Record<string, unknown>; error?: Intent['error'] }): Promise<void>;
-  open(): Promise<Intent[]>;
+  /** unsettled lists intents that are open, or unknown and not yet settled, oldest first. */
+  unsettled(): Promise<Intent[]>;
   /** recent lists every intent since the last compaction (any status), for driver recovery. */
   recent(): Promise<Intent[]>;
+  /**
+   * settle records that a later look accounted for intent `id`: an open intent becomes `done` with
+   * `outcome` when given, `unknown` otherwise; an unknown one keeps its status. Either way it is
+   * settled and leaves the journal at the next compaction.
+   */
   settle(id: string, note: string, outcome?: Record<string, unknown>): Promise<void>;
   compact(): Promise<void>;
+}
+
+/** isUnsettled: the call's outcome is not accounted for yet (see Journal). */
+export function isUnsettled(intent: Pick<Intent, 'status' | 'settledAt'>): boolean {
+  return (intent.status === 'open' || intent.status === 'unknown') && intent.settledAt === undefined;
 }
 
 /** StateStore composes the small interfaces (Terraform's statemgr style). */

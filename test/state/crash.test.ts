@@ -55,9 +55,9 @@ describe('journal torn by a real crash', () => {
     expect(text.split('\n')).toHaveLength(4);
 
     const journal = new FileJournal({ path });
-    expect((await journal.open()).map((intent) => intent.id)).toEqual(['00000002-b']);
+    expect((await journal.unsettled()).map((intent) => intent.id)).toEqual(['00000002-b']);
     const after = await journal.begin({ key: 'Infrastructure/d', backend: 'im', method: 'CreateInfrastructure', target: 'im/d' });
-    expect((await journal.open()).map((intent) => intent.id)).toEqual(['00000002-b', after.id]);
+    expect((await journal.unsettled()).map((intent) => intent.id)).toEqual(['00000002-b', after.id]);
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
     expect(lines.map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['begin', 'begin', 'resolve', 'begin']);
     await journal.close();
@@ -78,11 +78,11 @@ describe('a state client killed with SIGKILL', () => {
     const lock = await store.acquire({ timeoutMs: 0, command: 'converge apply', onStaleTakeover: (stale) => reported.push(stale) });
     expect(reported.map((stale) => stale.id)).toEqual([ready.holderId]);
 
-    const open = await store.journal.open();
+    const open = await store.journal.unsettled();
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ id: ready.intentId, key: 'Infrastructure/web', method: 'CreateInfrastructure', status: 'open' });
     await store.journal.settle(ready.intentId as string, 'no trace found by ownership marker');
-    expect(await store.journal.open()).toEqual([]);
+    expect(await store.journal.unsettled()).toEqual([]);
     await lock.release();
     expect(await listFiles(stateDir)).toEqual(['journal.jsonl']);
   });

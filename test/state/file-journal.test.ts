@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConvergeError } from '../../src/errors/converge-error.js';
@@ -35,7 +35,7 @@ describe('FileJournal', () => {
     const intent = await journal.begin(call('Infrastructure/web'));
     expect(intent).toMatchObject({ ...call('Infrastructure/web'), status: 'open', startedAt: '2024-05-01T10:00:00.000Z' });
     expect(await lines(path)).toEqual([{ type: 'begin', intent }]);
-    expect(await journal.open()).toEqual([intent]);
+    expect(await journal.unsettled()).toEqual([intent]);
   });
 
   it('resolve closes an intent and records outcome or error', async () => {
@@ -45,7 +45,7 @@ describe('FileJournal', () => {
     await journal.resolve(web.id, { status: 'done', outcome: { infId: 'inf-1' } });
     await journal.resolve(db.id, { status: 'failed', error: { kind: 'TERMINAL', code: 'IM_QUOTA', message: 'quota' } });
 
-    expect(await journal.open()).toEqual([]);
+    expect(await journal.unsettled()).toEqual([]);
     expect((await lines(path)).slice(2)).toEqual([
       { type: 'resolve', id: web.id, status: 'done', outcome: { infId: 'inf-1' }, endedAt: '2024-05-01T10:00:00.000Z' },
       { type: 'resolve', id: db.id, status: 'failed', error: { kind: 'TERMINAL', code: 'IM_QUOTA', message: 'quota' }, endedAt: '2024-05-01T10:00:00.000Z' },
@@ -61,9 +61,35 @@ describe('FileJournal', () => {
     const { path, journal } = await newJournal();
     const intent = await journal.begin(call('Infrastructure/web'));
     await journal.settle(intent.id, 'observed via ownership marker', outcome);
-    expect(await journal.open()).toEqual([]);
+    expect(await journal.unsettled()).toEqual([]);
     const last = (await lines(path))[1];
-    expect(last).toEqual({ type: 'resolve', id: intent.id, status, note: 'observed via ownership marker', endedAt: '2024-05-01T10:00:00.000Z', ...(outcome && { outcome }) });
+    expect(last).toEqual({ type: 'settle', id: intent.id, note: 'observed via ownership marker', at: '2024-05-01T10:00:00.000Z', ...(outcome && { outcome }) });
+    expect((await journal.recent())[0]).toMatchObject({ status, note: 'observed via ownership marker', settledAt: '2024-05-01T10:00:00.000Z' });
+  });
+
+  it('keeps a call whose reply was lost or late unsettled across compactions until a look accounts for it', async () => {
+    const { journal } = await newJournal();
+    const late = await journal.begin(call('Infrastructure/web'));
+    const done = await journal.begin(call('Infrastructure/db'));
+    await journal.resolve(late.id, { status: 'unknown', error: { kind: 'TRANSIENT', code: 'XMLRPC_TIMEOUT', message: 'no reply' } });
+    await journal.resolve(done.id, { status: 'done' });
+    await journal.compact();
+    expect((await journal.unsettled()).map((i) => [i.key, i.status])).toEqual([['Infrastructure/web', 'unknown']]);
+    expect((await journal.recent()).map((i) => i.key)).toEqual(['Infrastructure/web']);
+
+    await journal.settle(late.id, 'observed present: infId=inf-1', { infId: 'inf-1' });
+    expect(await journal.unsettled()).toEqual([]);
+    expect((await journal.recent())[0]).toMatchObject({ status: 'unknown', outcome: { infId: 'inf-1' }, note: 'observed present: infId=inf-1' });
+    await journal.compact();
+    expect(await journal.recent()).toEqual([]);
+  });
+
+  it('reads journals written before settle entries existed (a noted resolve settles)', async () => {
+    const { path, journal } = await newJournal();
+    const intent = await journal.begin(call('Infrastructure/web'));
+    await appendFile(path, `${JSON.stringify({ type: 'resolve', id: intent.id, status: 'unknown', note: 'observed absent', endedAt: '2024-05-01T10:00:01.000Z' })}\n`);
+    expect(await journal.unsettled()).toEqual([]);
+    expect((await journal.recent())[0]).toMatchObject({ status: 'unknown', note: 'observed absent', settledAt: '2024-05-01T10:00:01.000Z' });
   });
 
   it('gives ids that are unique and sort in begin order over 1000 intents', async () => {
@@ -72,7 +98,7 @@ describe('FileJournal', () => {
     for (let i = 0; i < 1000; i++) ids.push((await journal.begin(call(`Infrastructure/n${i}`))).id);
     expect(new Set(ids).size).toBe(1000);
     expect([...ids].sort()).toEqual(ids);
-    expect((await journal.open()).map((intent) => intent.id)).toEqual(ids);
+    expect((await journal.unsettled()).map((intent) => intent.id)).toEqual(ids);
     expect(await lines(path)).toHaveLength(1000);
   });
 
@@ -80,7 +106,7 @@ describe('FileJournal', () => {
     const { path, journal } = await newJournal();
     const begun = await Promise.all(Array.from({ length: 50 }, (_, i) => journal.begin(call(`k${i}`))));
     expect(await lines(path)).toHaveLength(50);
-    expect(new Set((await journal.open()).map((intent) => intent.id))).toEqual(new Set(begun.map((intent) => intent.id)));
+    expect(new Set((await journal.unsettled()).map((intent) => intent.id))).toEqual(new Set(begun.map((intent) => intent.id)));
   });
 
   it('compact keeps only open intents, atomically, and appends continue afterwards', async () => {
@@ -93,7 +119,7 @@ describe('FileJournal', () => {
     expect(await lines(path)).toEqual([{ type: 'begin', intent: b }]);
     expect(await listFiles(dir)).toEqual(['journal.jsonl']);
     const d = await journal.begin(call('d'));
-    expect((await journal.open()).map((intent) => intent.key)).toEqual(['b', 'd']);
+    expect((await journal.unsettled()).map((intent) => intent.key)).toEqual(['b', 'd']);
     expect((await lines(path)).map((line) => line.type)).toEqual(['begin', 'begin']);
     expect(d.id > b.id).toBe(true);
   });
@@ -105,12 +131,12 @@ describe('FileJournal', () => {
     await other.begin(call('first'));
     await journal.compact();
     await other.begin(call('second'));
-    expect((await journal.open()).map((intent) => intent.key)).toEqual(['first', 'second']);
+    expect((await journal.unsettled()).map((intent) => intent.key)).toEqual(['first', 'second']);
   });
 
   it('returns no intents and creates no file for a journal that does not exist', async () => {
     const { dir, journal } = await newJournal();
-    expect(await journal.open()).toEqual([]);
+    expect(await journal.unsettled()).toEqual([]);
     await journal.compact();
     expect(await listFiles(dir)).toEqual(['journal.jsonl']);
     expect(await readFile(join(dir, 'journal.jsonl'), 'utf8')).toBe('');
@@ -131,17 +157,17 @@ describe('FileJournal after a crash', () => {
   it.each(torn)('$reason; the next append starts a clean line', async ({ text, open }) => {
     const { path, journal } = await newJournal();
     await writeFile(path, text);
-    expect((await journal.open()).map((intent) => intent.key)).toEqual(open);
+    expect((await journal.unsettled()).map((intent) => intent.key)).toEqual(open);
 
     await journal.begin(call('after'));
     expect((await lines(path)).length).toBe(open.length + 1);
-    expect((await journal.open()).map((intent) => intent.key)).toEqual([...open, 'after']);
+    expect((await journal.unsettled()).map((intent) => intent.key)).toEqual([...open, 'after']);
   });
 
   it('refuses a journal damaged before its last line', async () => {
     const { path, journal } = await newJournal();
     await writeFile(path, `${begin('1', 'a')}garbage\n${begin('2', 'b')}`);
-    const error = await journal.open().then(
+    const error = await journal.unsettled().then(
       () => undefined,
       (e: unknown) => e,
     );
