@@ -8,7 +8,7 @@ import { beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileJournal } from '../../src/state/file-journal.js';
-import { cloneTarget, markTarget } from '../../src/backends/xenapi/xen-clone.js';
+import { cloneTarget, markTarget } from '../../src/backends/xenapi/apply/clone.js';
 import { SEED_UUIDS } from '../../src/backends/xenapi/sim/index.js';
 import { manifestDir, reconcile } from '../helpers/engine.js';
 import { XEN_CREDENTIALS, xenBackend, xenInfra } from '../helpers/xen-manifests.js';

@@ -3,7 +3,7 @@
  * deployed system instance is a VM cloned from a template, each declared network a XenAPI
  * network (converge's own, or an existing one used as-is). One session per driver (logged out on
  * close); observation is five batched list calls per pass; every mutating call is journaled.
- * Credentials: the Backend's reference, in the format of xen-credentials.ts.
+ * Credentials: the Backend's reference, in the format of session/credentials.ts.
  */
 import type { InfrastructureResource, WorkloadResource } from '../../manifest/types.js';
 import type { Secret } from '../../errors/secret.js';
@@ -15,19 +15,19 @@ import type {
 } from '../driver.js';
 import type { DriverDeps } from '../driver-deps.js';
 import { clientOptionsForBackend, retryReporter } from '../backend-client.js';
-import type { Actor } from './xen-actor.js';
-import { XenApi } from './xen-api.js';
-import { createNetwork, createVm } from './xen-create.js';
-import { parseXenCredentials } from './xen-credentials.js';
-import { deleteObject } from './xen-delete.js';
-import { xenEvents } from './xen-events.js';
-import type { Inventory } from './xen-inventory.js';
-import { XenLookup } from './xen-lookup.js';
-import { observeInventory, readInventory, type XenDetail } from './xen-observe.js';
+import type { Actor } from './apply/actor.js';
+import { XenApi } from './api/xen-api.js';
+import { createNetwork, createVm } from './apply/create.js';
+import { parseXenCredentials } from './session/credentials.js';
+import { deleteObject } from './apply/delete.js';
+import { xenEvents } from './events/event-stream.js';
+import type { Inventory } from './observe/inventory.js';
+import { XenLookup } from './observe/lookup.js';
+import { observeInventory, readInventory, type XenDetail } from './observe/observe.js';
 import { parseXenOptions } from './xen-options.js';
-import { realizeVm } from './xen-realize.js';
-import { recoverIntents } from './xen-recover.js';
-import { XenSession } from './xen-session.js';
+import { realizeVm } from './apply/realize.js';
+import { recoverIntents } from './recover/recover-intents.js';
+import { XenSession } from './session/session.js';
 import { expandInfrastructure, parseKey, XEN_HOOKS, type XenVmSpec } from './xen-spec.js';
 
 export class XenDriver implements Driver {

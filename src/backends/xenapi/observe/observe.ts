@@ -11,15 +11,15 @@
  *   than leaked (VM.destroy keeps disks).
  * Output lists VMs first, then loose disks, then networks: dependents before what they depend on.
  */
-import type { ObjectRecord } from '../../state/types.js';
-import type { DesiredObject, ObservedObject } from '../driver.js';
-import type { XenApi } from './xen-api.js';
-import { GUEST_VMS } from './xen-api.js';
-import { factsFromInventory, observedVmSpec, type VmFacts } from './xen-facts.js';
-import { Inventory } from './xen-inventory.js';
-import type { XenNetwork } from './xen-records.js';
-import type { XenOptions } from './xen-options.js';
-import { networkKey, parseKey } from './xen-spec.js';
+import type { ObjectRecord } from '../../../state/types.js';
+import type { DesiredObject, ObservedObject } from '../../driver.js';
+import type { XenApi } from '../api/xen-api.js';
+import { GUEST_VMS } from '../api/xen-api.js';
+import { factsFromInventory, observedVmSpec, type VmFacts } from './vm-facts.js';
+import { Inventory } from './inventory.js';
+import type { XenNetwork } from '../api/records.js';
+import type { XenOptions } from '../xen-options.js';
+import { networkKey, parseKey } from '../xen-spec.js';
 
 /** XenDetail is the driver-private part of an observed object. */
 export type XenDetail =

@@ -4,7 +4,7 @@
  * code `XEN_<CODE>` and the kind the engine acts on. Unknown codes are TERMINAL: never retried
  * blindly. Transport failures keep the kinds the XML-RPC client gives them (TRANSIENT).
  */
-import { ConvergeError, type ErrorKind } from '../../errors/converge-error.js';
+import { ConvergeError, type ErrorKind } from '../../../errors/converge-error.js';
 
 const KINDS: Record<string, ErrorKind> = {
   HANDLE_INVALID: 'NOT_FOUND',

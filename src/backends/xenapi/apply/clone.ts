@@ -8,12 +8,12 @@
  * was not among them (never when it is ambiguous).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConvergeError } from '../../errors/converge-error.js';
-import type { XenApi } from './xen-api.js';
-import { repeat, type Actor } from './xen-actor.js';
-import { isXenCode } from './xen-errors.js';
-import { MARK } from './xen-inventory.js';
-import type { XenTask, XenVm } from './xen-records.js';
+import { ConvergeError } from '../../../errors/converge-error.js';
+import type { XenApi } from '../api/xen-api.js';
+import { repeat, type Actor } from './actor.js';
+import { isXenCode } from '../api/errors.js';
+import { MARK } from '../observe/inventory.js';
+import type { XenTask, XenVm } from '../api/records.js';
 
 export interface Marker {
   key: string;

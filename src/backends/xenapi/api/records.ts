@@ -3,8 +3,8 @@
  * `get_all_records` maps. Only the fields converge uses are kept. xapi sends ints as decimal
  * strings and null references as `OpaqueRef:NULL`.
  */
-import { isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../xmlrpc/value.js';
-import { badReply } from './xen-errors.js';
+import { isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
+import { badReply } from './errors.js';
 
 export const NULL_REF = 'OpaqueRef:NULL';
 

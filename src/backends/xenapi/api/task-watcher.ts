@@ -7,12 +7,12 @@
  * `EVENTS_LOST`. A task deleted before it finished leaves its outcome unknown: TRANSIENT.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay, DEFAULT_BACKOFF } from '../../engine/backoff.js';
-import { asConvergeError, ConvergeError } from '../../errors/converge-error.js';
-import { isStruct, type XmlRpcValue } from '../../xmlrpc/value.js';
-import { isXenCode } from './xen-errors.js';
-import { parseTask, type XenTask } from './xen-records.js';
-import type { XenSession } from './xen-session.js';
+import { backoffDelay, DEFAULT_BACKOFF } from '../../../engine/backoff.js';
+import { asConvergeError, ConvergeError } from '../../../errors/converge-error.js';
+import { isStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
+import { isXenCode } from './errors.js';
+import { parseTask, type XenTask } from './records.js';
+import type { XenSession } from '../session/session.js';
 
 interface Waiter {
   resolve(task: XenTask): void;

@@ -4,10 +4,10 @@
  * runs), one on the wrong network is moved (`VIF.move`, live), an unplugged one on a running VM is
  * plugged, and VIFs beyond the list are unplugged and destroyed.
  */
-import { once, repeat, type Actor } from './xen-actor.js';
-import type { VmFacts } from './xen-facts.js';
-import type { PowerTrack } from './xen-power.js';
-import type { XenVmSpec } from './xen-spec.js';
+import { once, repeat, type Actor } from './actor.js';
+import type { VmFacts } from '../observe/vm-facts.js';
+import type { PowerTrack } from './power.js';
+import type { XenVmSpec } from '../xen-spec.js';
 
 export async function realizeInterfaces(actor: Actor, facts: VmFacts, spec: XenVmSpec, state: PowerTrack): Promise<void> {
   const running = (): boolean => state.power === 'Running';

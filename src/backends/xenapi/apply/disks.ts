@@ -6,12 +6,12 @@
  * a smaller one is grown (`VDI.resize`, unplugged around it on a running VM), duplicates and
  * disks beyond the manifest's list are destroyed. Shrinking is refused (xapi cannot).
  */
-import { ConvergeError } from '../../errors/converge-error.js';
-import { once, repeat, task, type Actor } from './xen-actor.js';
-import type { DiskFact, VmFacts } from './xen-facts.js';
-import { MARK } from './xen-inventory.js';
-import type { PowerTrack } from './xen-power.js';
-import type { XenVmSpec } from './xen-spec.js';
+import { ConvergeError } from '../../../errors/converge-error.js';
+import { once, repeat, task, type Actor } from './actor.js';
+import type { DiskFact, VmFacts } from '../observe/vm-facts.js';
+import { MARK } from '../observe/inventory.js';
+import type { PowerTrack } from './power.js';
+import type { XenVmSpec } from '../xen-spec.js';
 
 /** realizeDisks returns the problems it could not fix (to report after the other steps). */
 export async function realizeDisks(actor: Actor, facts: VmFacts, spec: XenVmSpec, state: PowerTrack): Promise<ConvergeError[]> {

@@ -4,14 +4,14 @@
  * Reads are retried on TRANSIENT failures; other calls are made once (the caller journals them
  * and decides what a repeat would mean).
  */
-import { isStruct, type XmlRpcValue } from '../../xmlrpc/value.js';
-import { badReply, XenFailure } from './xen-errors.js';
+import { isStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
+import { badReply, XenFailure } from './errors.js';
 import {
   parseNetwork, parseSr, parseTask, parseVbd, parseVdi, parseVif, parseVm, recordMap, taskResult,
   type XenNetwork, type XenSr, type XenTask, type XenVbd, type XenVdi, type XenVif, type XenVm,
-} from './xen-records.js';
-import type { XenSession } from './xen-session.js';
-import { TaskWatcher } from './xen-tasks.js';
+} from './records.js';
+import type { XenSession } from '../session/session.js';
+import { TaskWatcher } from './task-watcher.js';
 
 /** GUEST_VMS selects every VM but dom0 and snapshots: the where-filter compares whole stored values, so map keys cannot be matched. */
 export const GUEST_VMS = 'field "is_control_domain" = "false" and field "is_a_snapshot" = "false"';

@@ -8,13 +8,13 @@
  * `EVENTS_LOST` or an unusable token yields `{all: true}` again and starts from a fresh token.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay, DEFAULT_BACKOFF } from '../../engine/backoff.js';
-import { asConvergeError } from '../../errors/converge-error.js';
-import { isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../xmlrpc/value.js';
-import type { ObserveHint } from '../driver.js';
-import { isXenCode } from './xen-errors.js';
-import { MARK, type Inventory } from './xen-inventory.js';
-import type { XenSession } from './xen-session.js';
+import { backoffDelay, DEFAULT_BACKOFF } from '../../../engine/backoff.js';
+import { asConvergeError } from '../../../errors/converge-error.js';
+import { isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
+import type { ObserveHint } from '../../driver.js';
+import { isXenCode } from '../api/errors.js';
+import { MARK, type Inventory } from '../observe/inventory.js';
+import type { XenSession } from '../session/session.js';
 
 export const EVENT_CLASSES = ['vm', 'vif', 'vbd', 'vdi', 'network', 'task'];
 const POLL_SECONDS = 30;

@@ -6,9 +6,9 @@
  * static one, and VCPUs_at_startup up to VCPUs_max. The rest needs the VM halted: `haltNeeds`
  * names it, and realize either restarts the VM (updatePolicy: restart) or refuses.
  */
-import { repeat, type Actor } from './xen-actor.js';
-import type { XenVm } from './xen-records.js';
-import type { XenVmSpec } from './xen-spec.js';
+import { repeat, type Actor } from './actor.js';
+import type { XenVm } from '../api/records.js';
+import type { XenVmSpec } from '../xen-spec.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;

@@ -4,10 +4,10 @@
  * itself down (no PV drivers or feature) or does not within the Backend's `shutdownTimeout`.
  * `state` tracks the power state as these calls change it, for the steps that follow.
  */
-import { ConvergeError } from '../../errors/converge-error.js';
-import { once, task, type Actor } from './xen-actor.js';
-import { isXenCode } from './xen-errors.js';
-import type { PowerState, XenVm } from './xen-records.js';
+import { ConvergeError } from '../../../errors/converge-error.js';
+import { once, task, type Actor } from './actor.js';
+import { isXenCode } from '../api/errors.js';
+import type { PowerState, XenVm } from '../api/records.js';
 
 export interface PowerTrack {
   power: PowerState;

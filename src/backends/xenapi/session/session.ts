@@ -12,12 +12,12 @@
  * hold one of the sockets the apply calls share. Requests are never put into error messages, so
  * the password cannot leak through them.
  */
-import { retryTransient } from '../../engine/backoff.js';
-import { ConvergeError } from '../../errors/converge-error.js';
-import { XmlRpcClient, type XmlRpcClientOptions } from '../../xmlrpc/client.js';
-import { isStruct, type XmlRpcValue } from '../../xmlrpc/value.js';
-import type { XenCredentials } from './xen-credentials.js';
-import { badReply, isXenCode, XenFailure } from './xen-errors.js';
+import { retryTransient } from '../../../engine/backoff.js';
+import { ConvergeError } from '../../../errors/converge-error.js';
+import { XmlRpcClient, type XmlRpcClientOptions } from '../../../xmlrpc/client.js';
+import { isStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
+import type { XenCredentials } from './credentials.js';
+import { badReply, isXenCode, XenFailure } from '../api/errors.js';
 
 export interface XenSessionOptions {
   url: string;

@@ -3,11 +3,11 @@
  * the SR for new disks) from the last observed inventory, reading again only on a miss: a network
  * created earlier in the same pass, a template added since. The SR is read once per driver.
  */
-import { ConvergeError } from '../../errors/converge-error.js';
-import type { XenApi } from './xen-api.js';
-import { byUuid, Inventory } from './xen-inventory.js';
-import type { XenOptions } from './xen-options.js';
-import { NULL_REF, type XenSr } from './xen-records.js';
+import { ConvergeError } from '../../../errors/converge-error.js';
+import type { XenApi } from '../api/xen-api.js';
+import { byUuid, Inventory } from './inventory.js';
+import type { XenOptions } from '../xen-options.js';
+import { NULL_REF, type XenSr } from '../api/records.js';
 
 export class XenLookup {
   readonly #api: XenApi;

@@ -9,12 +9,12 @@
  * - A network converge created, once no VIF uses it; an existing network used as-is: never.
  * - A loose converge-marked disk (its VM is gone): `VDI.destroy`.
  */
-import { ConvergeError } from '../../errors/converge-error.js';
-import type { ApplyResult, ObservedObject } from '../driver.js';
-import { repeat, task, type Actor } from './xen-actor.js';
-import { isXenCode } from './xen-errors.js';
-import type { VmFacts } from './xen-facts.js';
-import type { XenDetail } from './xen-observe.js';
+import { ConvergeError } from '../../../errors/converge-error.js';
+import type { ApplyResult, ObservedObject } from '../../driver.js';
+import { repeat, task, type Actor } from './actor.js';
+import { isXenCode } from '../api/errors.js';
+import type { VmFacts } from '../observe/vm-facts.js';
+import type { XenDetail } from '../observe/observe.js';
 
 export async function deleteObject(actor: Actor, observed: ObservedObject): Promise<ApplyResult> {
   const detail = observed.detail as XenDetail | undefined;

@@ -15,14 +15,14 @@
  * Everything else (VDI, VBD, VIF and network creates carry their marker or are found through
  * their VM) is settled by observation.
  */
-import type { Intent } from '../../state/types.js';
-import type { RecoverContext, RecoveredIntent } from '../driver.js';
-import type { Actor } from './xen-actor.js';
-import type { XenApi } from './xen-api.js';
-import { markVm, parseCloneTarget, parseMarkTarget, settleTasks, unmarkedClones } from './xen-clone.js';
-import { isXenCode } from './xen-errors.js';
-import { MARK } from './xen-inventory.js';
-import type { XenLookup } from './xen-lookup.js';
+import type { Intent } from '../../../state/types.js';
+import type { RecoverContext, RecoveredIntent } from '../../driver.js';
+import type { Actor } from '../apply/actor.js';
+import type { XenApi } from '../api/xen-api.js';
+import { markVm, parseCloneTarget, parseMarkTarget, settleTasks, unmarkedClones } from '../apply/clone.js';
+import { isXenCode } from '../api/errors.js';
+import { MARK } from '../observe/inventory.js';
+import type { XenLookup } from '../observe/lookup.js';
 
 const OUR_TASKS = new Set(['VM.clone', 'VM.provision', 'VDI.create', 'VM.start', 'VM.resume', 'VM.clean_shutdown', 'VM.hard_shutdown'].map((m) => `Async.${m}`));
 

@@ -4,9 +4,9 @@
  * `other_config` marker: `converge.owner` names the owner and `converge.key` the object key
  * (VMs, VDIs and networks converge created). A marker naming another owner is not ours.
  */
-import { ConvergeError } from '../../errors/converge-error.js';
-import type { XenNetwork, XenVbd, XenVdi, XenVif, XenVm } from './xen-records.js';
-import { networkKey, parseKey } from './xen-spec.js';
+import { ConvergeError } from '../../../errors/converge-error.js';
+import type { XenNetwork, XenVbd, XenVdi, XenVif, XenVm } from '../api/records.js';
+import { networkKey, parseKey } from '../xen-spec.js';
 
 export const MARK = {
   owner: 'converge.owner',

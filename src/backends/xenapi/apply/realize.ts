@@ -8,14 +8,14 @@
  * 2. provision a clone still marked as a template (with an SR in the template's `disks` spec);
  * 3. name, memory, VCPUs; 4. disks; 5. interfaces; 6. power on when the manifest wants it.
  */
-import { ConvergeError } from '../../errors/converge-error.js';
-import { repeat, task, type Actor } from './xen-actor.js';
-import type { VmFacts } from './xen-facts.js';
-import { realizeDisks } from './xen-disks.js';
-import { powerOff, powerOn, type PowerTrack } from './xen-power.js';
-import { applySettings, haltNeeds } from './xen-settings.js';
-import type { XenVmSpec } from './xen-spec.js';
-import { realizeInterfaces } from './xen-vifs.js';
+import { ConvergeError } from '../../../errors/converge-error.js';
+import { repeat, task, type Actor } from './actor.js';
+import type { VmFacts } from '../observe/vm-facts.js';
+import { realizeDisks } from './disks.js';
+import { powerOff, powerOn, type PowerTrack } from './power.js';
+import { applySettings, haltNeeds } from './memory-vcpus.js';
+import type { XenVmSpec } from '../xen-spec.js';
+import { realizeInterfaces } from './vifs.js';
 
 export async function realizeVm(actor: Actor, spec: XenVmSpec, facts: VmFacts): Promise<void> {
   const { vm } = facts;

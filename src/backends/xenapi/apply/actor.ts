@@ -8,12 +8,12 @@
  *   done" (DEVICE_ALREADY_ATTACHED, HANDLE_INVALID on a destroy, …) count as success;
  * - `task`: an `Async.*` call run to completion through its task, reported as progress.
  */
-import { retryTransient } from '../../engine/backoff.js';
-import type { XmlRpcValue } from '../../xmlrpc/value.js';
-import type { ApplyContext } from '../driver.js';
-import type { XenApi } from './xen-api.js';
-import { isXenCode } from './xen-errors.js';
-import type { XenLookup } from './xen-lookup.js';
+import { retryTransient } from '../../../engine/backoff.js';
+import type { XmlRpcValue } from '../../../xmlrpc/value.js';
+import type { ApplyContext } from '../../driver.js';
+import type { XenApi } from '../api/xen-api.js';
+import { isXenCode } from '../api/errors.js';
+import type { XenLookup } from '../observe/lookup.js';
 
 export interface Actor {
   api: XenApi;

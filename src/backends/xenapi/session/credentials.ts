@@ -10,8 +10,8 @@
  * The password is registered with the redactor as soon as it is parsed. Errors name the source,
  * never the content.
  */
-import { ConvergeError } from '../../errors/converge-error.js';
-import { registerSecret } from '../../errors/redact.js';
+import { ConvergeError } from '../../../errors/converge-error.js';
+import { registerSecret } from '../../../errors/redact.js';
 
 export interface XenCredentials {
   username: string;

@@ -9,15 +9,15 @@
  * A clone whose reply was lost (TRANSIENT) is looked for by name before giving up, so a retry
  * never leaves a second, unmarked clone behind.
  */
-import { ConvergeError, isKind } from '../../errors/converge-error.js';
-import type { ApplyResult, DesiredObject } from '../driver.js';
-import { once, repeat, type Actor } from './xen-actor.js';
-import { cloneTarget, markVm, settleTasks, unmarkedClones, type Marker } from './xen-clone.js';
-import type { VmFacts } from './xen-facts.js';
-import { MARK } from './xen-inventory.js';
-import type { XenVif, XenVm } from './xen-records.js';
-import { realizeVm } from './xen-realize.js';
-import { parseKey, type XenVmSpec } from './xen-spec.js';
+import { ConvergeError, isKind } from '../../../errors/converge-error.js';
+import type { ApplyResult, DesiredObject } from '../../driver.js';
+import { once, repeat, type Actor } from './actor.js';
+import { cloneTarget, markVm, settleTasks, unmarkedClones, type Marker } from './clone.js';
+import type { VmFacts } from '../observe/vm-facts.js';
+import { MARK } from '../observe/inventory.js';
+import type { XenVif, XenVm } from '../api/records.js';
+import { realizeVm } from './realize.js';
+import { parseKey, type XenVmSpec } from '../xen-spec.js';
 
 export async function createVm(actor: Actor, desired: DesiredObject): Promise<ApplyResult> {
   const spec = desired.spec as unknown as XenVmSpec;
@@ -26,7 +26,7 @@ export async function createVm(actor: Actor, desired: DesiredObject): Promise<Ap
   const before = [...(await actor.api.vms(`field "name__label" = "${spec.name}"`, actor.signal)).values()].map((vm) => vm.uuid);
   const target = cloneTarget({ name: spec.name, template: spec.template, arch: spec.arch, before });
   // The clone's ref goes into the journal: a run killed before its marking is done lets the next
-  // run find and mark exactly this VM (xen-recover.ts).
+  // run find and mark exactly this VM (recover/recover-intents.ts).
   const ref = await actor.mutate('VM.clone', target, () => cloneOrFind(actor, template, spec.name, before), (cloned) => ({ ref: cloned }));
   const marker: Marker = { key: desired.key, template: spec.template, arch: spec.arch };
   try {

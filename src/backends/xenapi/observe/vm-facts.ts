@@ -3,10 +3,10 @@
  * disks (VDIs marked with the VM's key and a disk index) and the disks that go with it when it is
  * deleted. Observe derives the VM's normalised spec from it; update and delete act on it.
  */
-import type { Inventory } from './xen-inventory.js';
-import { MARK } from './xen-inventory.js';
-import type { XenVbd, XenVdi, XenVif, XenVm } from './xen-records.js';
-import type { XenVmSpec } from './xen-spec.js';
+import type { Inventory } from './inventory.js';
+import { MARK } from './inventory.js';
+import type { XenVbd, XenVdi, XenVif, XenVm } from '../api/records.js';
+import type { XenVmSpec } from '../xen-spec.js';
 
 export interface DiskFact {
   vdi: XenVdi;
