@@ -17,7 +17,7 @@ export function clientOptionsForBackend(deps: DriverDeps, classifyFault?: (fault
   return {
     timeoutMs: spec.timeouts.callMs,
     connectTimeoutMs: spec.timeouts.connectMs,
-    maxSockets: spec.limits.concurrency,
+    maxSockets: spec.limits.connections,
     callsPerSecond: spec.limits.callsPerSecond,
     ...(spec.tls.caFile ? { caFile: spec.tls.caFile } : {}),
     insecureSkipVerify: spec.tls.insecureSkipVerify,

@@ -29,6 +29,13 @@ export type ObjectPhase = 'ready' | 'progressing' | 'degraded' | 'failed';
 export interface ObjectStatus {
   phase: ObjectPhase;
   message?: string;
+  /**
+   * changing says the backend is still carrying out a change on this object (IM VMs `pending`
+   * or being contextualised, an infrastructure being created): the engine sends it no mutating
+   * call until this clears, because a second change racing the first corrupts some backends
+   * (apis/im.md §g). The object waits as `progressing`, with `message` shown.
+   */
+  changing?: boolean;
 }
 
 /** ObservedObject is one object found live and owned by us (its marker names our owner). */
@@ -47,7 +54,30 @@ export interface ObservedObject {
   lease?: Lease;
   /** extra, when given, replaces the backend-specific facts state keeps (e.g. live vessel handles). */
   extra?: Record<string, unknown>;
+  /**
+   * external objects are used by a resource but were not created by converge (a XenAPI network
+   * that already existed): converge never deletes them; letting go of them is a `forget`.
+   */
+  external?: boolean;
 }
+
+/**
+ * LookupResult says what reading one recorded object by its ids found: `present` (the objects
+ * observe would have reported for that key), or `gone`, with the backend's answer as evidence.
+ */
+export type LookupResult =
+  | { key: string; presence: 'present'; objects: ObservedObject[] }
+  | { key: string; presence: 'gone'; evidence: string };
+
+/**
+ * IntentSettlement is a driver's verdict on an unsettled intent (a call interrupted, or whose reply
+ * was lost or late): `settled` when observation shows what the call did (`ids` learned are
+ * recorded), `waiting` while the call may still be acting on the server; the object is then in
+ * motion and gets no other mutating call.
+ */
+export type IntentSettlement =
+  | { verdict: 'settled'; note: string; ids?: Record<string, string> }
+  | { verdict: 'waiting'; message: string };
 
 /** Lease: leases are desired state (DESIGN §3); times are ISO 8601 from the engine's clock. */
 export interface Lease {
@@ -140,15 +170,45 @@ export interface RecoveredIntent {
   extra?: Record<string, unknown>;
 }
 
+/** SettleContext is what settleIntent gets besides the intent and its key's observed objects. */
+export interface SettleContext {
+  now: Date;
+}
+
 /** Driver serves the kinds of one Backend resource. */
 export interface Driver {
   readonly name: string;
   readonly type: BackendType;
   readonly hooks: PlanHooks;
+  /**
+   * identity names who the driver acts as, without any secret (`IM user alice at https://…`),
+   * so that an identity mismatch can say which identity was refused.
+   */
+  readonly identity: string;
   /** expand turns a resource into its desired objects. Pure. */
   expand(resource: WorkloadResource): DesiredObject[];
-  /** observe returns every object this owner has on the backend, in batched calls. */
+  /**
+   * observe returns every object this owner has on the backend, in batched calls. Two live
+   * objects may carry one key (a copy left by a lost reply): return both under that key; the
+   * engine decides which one state keeps and treats the other as surplus.
+   */
   observe(ctx: ObserveContext): Promise<ObservedObject[]>;
+  /**
+   * lookup reads by their ids the recorded objects that observe did not return (DESIGN §5:
+   * absence must be proven). `gone` only when the backend says the id does not exist (IM
+   * `Invalid infrastructure ID…`, xapi HANDLE_INVALID / UUID_INVALID, a Seattle handle the
+   * account no longer holds). An answer that the object exists but may not be read by these
+   * credentials ("not granted", permission denied, another account) MUST throw UNAUTHORIZED:
+   * the credentials are not the identity that created it, and acting would make a second copy.
+   * Anything else throws as observe would (the backend is then unavailable for the pass).
+   */
+  lookup(records: readonly ObjectRecord[], ctx: ObserveContext): Promise<LookupResult[]>;
+  /**
+   * settleIntent, when given, decides whether observation accounts for an unsettled intent of
+   * this backend (`observed` are the live objects carrying its key, maybe none). Without it the
+   * engine's rule applies: see src/engine/intents/settle-intents.ts.
+   */
+  settleIntent?(intent: Intent, observed: readonly ObservedObject[], ctx: SettleContext): IntentSettlement | undefined;
   /** create makes the object; if it already exists under our marker it adopts it. */
   create(desired: DesiredObject, ctx: ApplyContext): Promise<ApplyResult>;
   /** update applies `changes` (desired vs observed) in place. */

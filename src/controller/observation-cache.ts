@@ -7,20 +7,22 @@
  * - the resync, or the entry is older than `maxAgeMs`.
  * Each backend has a generation that every invalidation bumps; an observe started before an
  * invalidation is not trusted after it. Concurrent passes share one read per backend and
- * generation. A failed observe is not cached: the backend is reported unavailable for that pass.
+ * generation. A failed observe is not cached: the backend is reported unavailable for that pass;
+ * a refused identity (IDENTITY_REFUSED) fails the pass that asked.
  */
 import type { Driver, ObservedObject } from '../backends/driver.js';
 import type { ConvergeError } from '../errors/converge-error.js';
-import { observeAll, type ObserveAllOptions, type Observation } from '../engine/observe-all.js';
-import type { ObservationSource } from '../engine/observation-source.js';
+import { byKeyOf, observeAll, type ObserveAllOptions, type Observation } from '../engine/observe/observe-all.js';
+import type { ObservationSource } from '../engine/observe/observation-source.js';
 
 interface Entry {
   objects: ObservedObject[];
+  gone: ReadonlyMap<string, string>;
   at: number;
   generation: number;
 }
 
-type Read = { objects: ObservedObject[] } | { error: ConvergeError };
+type Read = { objects: ObservedObject[]; gone: ReadonlyMap<string, string> } | { error: ConvergeError };
 
 export interface ObservationCacheOptions {
   maxAgeMs: number;
@@ -44,12 +46,16 @@ export class ObservationCache implements ObservationSource {
     const reads = await Promise.all([...drivers.values()].map(async (driver) => [driver.name, await this.#observe(driver, options)] as const));
     const objects: ObservedObject[] = [];
     const unavailable = new Map<string, ConvergeError>();
+    const gone = new Map<string, string>();
     for (const [name, read] of reads) {
       if ('error' in read) unavailable.set(name, read.error);
-      else objects.push(...read.objects);
+      else {
+        objects.push(...read.objects);
+        for (const [key, evidence] of read.gone) gone.set(key, evidence);
+      }
     }
     objects.sort((a, b) => a.key.localeCompare(b.key));
-    return { objects, byKey: new Map(objects.map((o) => [o.key, o])), unavailable };
+    return { objects, byKey: byKeyOf(objects), unavailable, gone };
   }
 
   invalidate(backends: Iterable<string>): void {
@@ -94,9 +100,9 @@ export class ObservationCache implements ObservationSource {
     const observation = await observeAll(new Map([[driver.name, driver]]), options);
     const error = observation.unavailable.get(driver.name);
     if (error) return { error };
-    this.#entries.set(driver.name, { objects: observation.objects, at, generation });
+    this.#entries.set(driver.name, { objects: observation.objects, gone: observation.gone, at, generation });
     this.#last.set(driver.name, { objects: observation.objects, at });
     this.options.onObserved?.(driver.name, observation.objects);
-    return { objects: observation.objects };
+    return { objects: observation.objects, gone: observation.gone };
   }
 }

@@ -6,13 +6,16 @@
  */
 import type { ApplyContext } from '../backends/driver.js';
 import { asConvergeError } from '../errors/converge-error.js';
-import type { Journal } from '../state/types.js';
+import type { IntentAction, Journal } from '../state/types.js';
+import { trackInFlight } from './intents/in-flight.js';
 import type { EventSink } from './events.js';
 import type { RunStats } from './run-stats.js';
 
 export function makeApplyContext(options: {
   key: string;
   backend: string;
+  /** action is what the calls made through this context are part of (recorded in each intent). */
+  action: IntentAction;
   owner: string;
   journal: Journal;
   signal: AbortSignal;
@@ -25,8 +28,9 @@ export function makeApplyContext(options: {
     owner: options.owner,
     progress: (message) => options.sink.emit({ type: 'action-progress', key, message }),
     async mutate(method, target, call, outcome, context) {
-      const intent = await journal.begin({ key, backend, method, target, ...(context ? { context } : {}) });
+      const intent = await journal.begin({ key, backend, method, target, action: options.action, ...(context ? { context } : {}) });
       options.stats.recordMutation(method);
+      const landed = trackInFlight(intent.id);
       try {
         const result = await call();
         await journal.resolve(intent.id, { status: 'done', ...(outcome ? { outcome: outcome(result) } : {}) });
@@ -39,6 +43,8 @@ export function makeApplyContext(options: {
           error: { kind: error.kind, code: error.code, message: error.message },
         });
         throw error;
+      } finally {
+        landed();
       }
     },
   };

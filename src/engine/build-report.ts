@@ -4,7 +4,7 @@
  */
 import type { ConvergeError } from '../errors/converge-error.js';
 import type { Plan } from '../plan/types.js';
-import type { Observation } from './observe-all.js';
+import type { Observation } from './observe/observe-all.js';
 import type { ObjectReport, RunOutcome, RunReport } from './report.js';
 import { exitCodeFor } from './report.js';
 import { inScope } from './scope.js';
@@ -16,6 +16,8 @@ export function buildReport(input: {
   observation: Observation | undefined;
   failed: ReadonlyMap<string, ConvergeError>;
   deleted: ReadonlySet<string>;
+  /** released are objects let go without a call (forget): no longer managed, still live. */
+  released: ReadonlySet<string>;
   passes: number;
   started: number;
   /** scope limits the report to these resources (see scope.ts). */
@@ -34,8 +36,9 @@ export function buildReport(input: {
     return { key: d.key, result: 'converged' };
   });
   for (const key of input.deleted) objects.push({ key, result: 'deleted' });
+  for (const key of input.released) objects.push({ key, result: 'released', reason: 'no longer managed by converge; left live' });
   const calls = ws.stats.callsByMethod();
-  const outcome: RunOutcome = objects.every((o) => o.result === 'converged' || o.result === 'deleted')
+  const outcome: RunOutcome = objects.every((o) => o.result === 'converged' || o.result === 'deleted' || o.result === 'released')
     ? 'converged'
     : observation && observation.unavailable.size === ws.drivers.size && ws.drivers.size > 0
       ? 'failed'

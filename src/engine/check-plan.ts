@@ -7,7 +7,7 @@ import { ConvergeError } from '../errors/converge-error.js';
 import { formatDiagnostic } from '../manifest/diagnostics.js';
 import { locateField } from '../manifest/locate-field.js';
 import { resourceOf } from '../plan/plan-changes.js';
-import type { Observation } from './observe-all.js';
+import type { Observation } from './observe/observe-all.js';
 import { inScope } from './scope.js';
 import type { Workspace } from './workspace.js';
 

@@ -21,15 +21,15 @@ import { fingerprint } from '../util/json.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type { EventSink } from './events.js';
 import { executePlan, type ActionOutcome } from './executor.js';
-import type { Observation } from './observe-all.js';
+import type { Observation } from './observe/observe-all.js';
 import { buildReport } from './build-report.js';
 import type { RunReport } from './report.js';
 import { recordObservation, recordOutcomes } from './state-sync.js';
-import { settleOpenIntents } from './settle-intents.js';
-import { recoverIntents } from './recover-intents.js';
 import { checkPlan } from './check-plan.js';
-import { freshObservations, type ObservationSource } from './observation-source.js';
+import { freshObservations, type ObservationSource } from './observe/observation-source.js';
 import { inScope } from './scope.js';
+import { survey, type Survey } from './survey.js';
+import { planFromSurvey, settleGraceFor } from './plan-pass.js';
 import type { Workspace } from './workspace.js';
 
 export interface ConvergeOptions {
@@ -66,6 +66,7 @@ interface LoopState {
   attempts: Map<string, number>;
   destroyed: number;
   deleted: Set<string>;
+  released: Set<string>;
   /** written is the fingerprint of the state as last stored, to skip writes that change nothing. */
   written: string;
 }
@@ -75,7 +76,7 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
   const now = options.now ?? (() => new Date());
   const deadline = started + options.waitMs;
   const initial = await ws.store.read();
-  const loop: LoopState = { state: initial, failed: new Map(), attempts: new Map(), destroyed: 0, deleted: new Set(), written: contentFingerprint(initial) };
+  const loop: LoopState = { state: initial, failed: new Map(), attempts: new Map(), destroyed: 0, deleted: new Set(), released: new Set(), written: contentFingerprint(initial) };
   // The owner marker written into backends comes from the state: persist it before any mutation,
   // so a crash during the first run cannot leave objects marked with an owner nobody remembers.
   if (initial.serial === 0) await saveState(ws, loop);
@@ -105,6 +106,7 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
     await saveState(ws, loop);
     const anyTransient = classifyFailures(outcomes, loop, ws, options.maxAttempts ?? DEFAULT_BACKOFF.attempts);
     for (const o of outcomes) if (o.status === 'done' && o.action.action === 'delete') loop.deleted.add(o.action.key);
+    for (const o of outcomes) if (o.status === 'done' && o.action.action === 'forget') loop.released.add(o.action.key);
     if (Date.now() >= deadline) break;
     transientStreak = anyTransient ? transientStreak + 1 : 0;
     if (anyTransient) await sleep(backoffDelay(transientStreak, DEFAULT_BACKOFF), undefined, { signal: halted }).catch(() => undefined);
@@ -112,7 +114,7 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
   return finish(ws, loop, plan, observation, options, { pass, started, now: now() });
 }
 
-/** observeAndPlan is the first half of a pass: (recover,) observe, (settle,) record, plan, check. */
+/** observeAndPlan is the first half of a pass: survey (recover, observe, settle), record, plan, check. */
 async function observeAndPlan(
   ws: Workspace,
   loop: LoopState,
@@ -121,34 +123,30 @@ async function observeAndPlan(
   pass: number,
   now: () => Date,
 ): Promise<{ observation: Observation; plan: Plan }> {
-  const recover = pass === 1 && (options.recoverJournal ?? true);
   options.sink.emit({ type: 'pass', pass });
-  if (recover) {
-    await recoverIntents(ws.drivers, { journal: ws.store.journal, state: loop.state, desired: ws.desired, signal: options.signal, sink: options.sink, stats: ws.stats, now: now() });
-  }
-  const observation = await source.observe(ws.drivers, { owner: loop.state.owner, signal: options.signal, sink: options.sink, state: loop.state, now: now(), desired: ws.desired });
+  const recover = pass === 1 && (options.recoverJournal ?? true) ? 'recent' : 'unsettled';
+  const looked: Survey = await survey({
+    drivers: ws.drivers,
+    journal: ws.store.journal,
+    state: loop.state,
+    desired: ws.desired,
+    signal: options.signal,
+    sink: options.sink,
+    stats: ws.stats,
+    now: now(),
+    recover,
+    settle: true,
+    source,
+    graceMs: settleGraceFor(ws),
+  });
+  const { observation } = looked;
   markUnavailable(ws, observation, loop);
-  if (recover) await settleOpenIntents(ws.store.journal, observation, options.sink);
   recordObservation(loop.state, observation, ws.desired, now());
-  let plan = planPass(ws, observation, loop.state, options, now());
+  let plan = planFromSurvey(ws, looked, loop.state, { prune: options.prune, scope: options.scope, generator: options.generator, now: now() });
   if (pass === 1 && options.savedPlan) plan = checkSavedPlan(options.savedPlan, plan);
   checkPlan(ws, observation, options.scope);
   checkDestroyBudget(plan, loop, options.maxDestroy);
   return { observation, plan };
-}
-
-function planPass(ws: Workspace, observation: Observation, state: StateSnapshot, options: ConvergeOptions, now: Date): Plan {
-  const visible = ws.desired.filter((d) => !observation.unavailable.has(d.backend) && inScope(options.scope, d.key));
-  return planChanges({
-    desired: visible,
-    observed: options.scope ? observation.objects.filter((o) => inScope(options.scope, o.key)) : observation.objects,
-    state,
-    hooks: Object.fromEntries([...ws.drivers].map(([name, d]) => [name, d.hooks])),
-    prune: options.prune,
-    manifestsDigest: ws.manifests.digest,
-    now,
-    generator: options.generator,
-  });
 }
 
 function checkSavedPlan(saved: Plan, fresh: Plan): Plan {
@@ -163,7 +161,8 @@ function checkSavedPlan(saved: Plan, fresh: Plan): Plan {
 
 function checkDestroyBudget(plan: Plan, loop: LoopState, maxDestroy: number | undefined): void {
   if (maxDestroy === undefined) return;
-  const destroying = plan.actions.filter((a) => (a.action === 'delete' && a.deletionPolicy === 'Delete') || a.action === 'replace');
+  // forget lets go without a call: only deletes and replacements destroy anything.
+  const destroying = plan.actions.filter((a) => a.action === 'delete' || a.action === 'replace');
   if (loop.destroyed + destroying.length > maxDestroy) {
     throw new ConvergeError(
       'CONFLICT',
@@ -187,7 +186,7 @@ function settlePending(plan: Plan, loop: LoopState): Plan['pending'] {
   for (const p of plan.pending) {
     if (loop.failed.has(p.key)) continue;
     if (p.phase === 'progressing') progressing.push(p);
-    else loop.failed.set(p.key, new ConvergeError('TERMINAL', p.phase === 'failed' ? 'OBJECT_FAILED' : 'OBJECT_DEGRADED', p.message ?? p.phase));
+    else loop.failed.set(p.key, new ConvergeError('TERMINAL', p.code ?? (p.phase === 'failed' ? 'OBJECT_FAILED' : 'OBJECT_DEGRADED'), p.message ?? p.phase));
   }
   return progressing;
 }
@@ -233,7 +232,7 @@ async function finish(
   options: ConvergeOptions,
   run: { pass: number; started: number; now: Date },
 ): Promise<RunReport> {
-  const report = buildReport({ ws, plan, observation, failed: loop.failed, deleted: loop.deleted, passes: run.pass, started: run.started, scope: options.scope });
+  const report = buildReport({ ws, plan, observation, failed: loop.failed, deleted: loop.deleted, released: loop.released, passes: run.pass, started: run.started, scope: options.scope });
   // A scoped run speaks for its resources only; the controller records the whole set's apply.
   if (report.outcome === 'converged' && !options.scope) {
     loop.state.lastApplied = { manifestsDigest: ws.manifests.digest, at: run.now.toISOString(), ...(options.revision ? { revision: options.revision } : {}) };

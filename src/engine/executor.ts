@@ -4,10 +4,10 @@
  * one fails. Concurrency is bounded globally and per backend. Each action runs once per pass:
  * retrying after a TRANSIENT failure is the converge loop's job, after a fresh observation.
  */
-import type { ApplyResult, Driver, ObservedObject } from '../backends/driver.js';
+import type { ApplyContext, ApplyResult, Driver, ObservedObject } from '../backends/driver.js';
 import { asConvergeError, ConvergeError } from '../errors/converge-error.js';
 import type { Plan, PlannedAction } from '../plan/types.js';
-import type { Journal } from '../state/types.js';
+import type { IntentAction, Journal } from '../state/types.js';
 import { makeApplyContext } from './apply-context.js';
 import type { EventSink } from './events.js';
 import { Semaphore } from './semaphore.js';
@@ -84,7 +84,8 @@ async function runAction(action: PlannedAction, options: ExecuteOptions): Promis
   options.sink.emit({ type: 'action-start', key: action.key, action: action.action });
   try {
     if (!driver) throw new ConvergeError('TERMINAL', 'BACKEND_UNAVAILABLE', `backend ${action.backend} is not available`);
-    const ctx = makeApplyContext({ key: action.key, backend: action.backend, owner: options.owner, journal: options.journal, signal: options.signal, sink: options.sink, stats: options.stats });
+    const ctx = (intentAction: IntentAction) =>
+      makeApplyContext({ key: action.key, backend: action.backend, action: intentAction, owner: options.owner, journal: options.journal, signal: options.signal, sink: options.sink, stats: options.stats });
     const result = await performAction(action, driver, options.observed.get(action.key), ctx);
     options.sink.emit({ type: 'action-done', key: action.key, action: action.action, ms: Date.now() - started });
     return { action, status: 'done', ...(result?.ids ? { ids: result.ids } : {}), ...(result?.extra ? { extra: result.extra } : {}) };
@@ -108,7 +109,7 @@ async function performAction(
   action: PlannedAction,
   driver: Driver,
   observed: ObservedObject | undefined,
-  ctx: ReturnType<typeof makeApplyContext>,
+  ctx: (action: IntentAction) => ApplyContext,
 ): Promise<ApplyResult | undefined> {
   const desired = () => ({
     key: action.key,
@@ -121,16 +122,17 @@ async function performAction(
   });
   switch (action.action) {
     case 'create':
-      return driver.create(desired(), ctx);
+      return driver.create(desired(), ctx('create'));
     case 'update':
       if (!observed) throw new ConvergeError('CONFLICT', 'OBJECT_VANISHED', `${action.key} disappeared before it could be updated`);
-      return driver.update(desired(), observed, action.changes, ctx);
+      return driver.update(desired(), observed, action.changes, ctx('update'));
     case 'replace':
-      if (observed) await driver.delete(observed, ctx);
-      return driver.create(desired(), ctx);
+      if (observed) await driver.delete(observed, ctx('delete'));
+      return driver.create(desired(), ctx('create'));
     case 'delete':
-      if (observed && action.deletionPolicy === 'Delete') await driver.delete(observed, ctx);
+      if (observed) await driver.delete(observed, ctx('delete'));
       return undefined;
+    case 'forget':
     case 'noop':
       return undefined;
   }

@@ -5,7 +5,8 @@
  */
 import type { RetryRecord } from './run-stats.js';
 
-export type ObjectResult = 'converged' | 'deleted' | 'failed' | 'skipped' | 'pending';
+/** ObjectResult: `released` objects were let go (forget): no longer managed, left live. */
+export type ObjectResult = 'converged' | 'deleted' | 'released' | 'failed' | 'skipped' | 'pending';
 
 export interface ObjectReport {
   key: string;

@@ -7,7 +7,7 @@ import type { DesiredObject } from '../backends/driver.js';
 import type { ObjectRecord, StateSnapshot } from '../state/types.js';
 import { fingerprint } from '../util/json.js';
 import type { ActionOutcome } from './executor.js';
-import type { Observation } from './observe-all.js';
+import type { Observation } from './observe/observe-all.js';
 
 export function recordObservation(state: StateSnapshot, observation: Observation, desired: readonly DesiredObject[], now: Date): void {
   const desiredByKey = new Map(desired.map((d) => [d.key, d]));
@@ -35,8 +35,14 @@ export function recordOutcomes(state: StateSnapshot, outcomes: readonly ActionOu
     }
     if (status !== 'done' || action.action === 'noop') continue;
     if (action.action === 'delete') {
-      if (action.deletionPolicy === 'Orphan' && state.objects[action.key]) state.objects[action.key]!.orphaned = true;
-      else delete state.objects[action.key];
+      delete state.objects[action.key];
+      continue;
+    }
+    if (action.action === 'forget') {
+      // Let go: an Orphan-policy object is remembered as orphaned so it is never touched again;
+      // an external object was never ours, so nothing of it is kept.
+      if (action.external) delete state.objects[action.key];
+      else if (state.objects[action.key]) state.objects[action.key]!.orphaned = true;
       continue;
     }
     const existing = state.objects[action.key] ?? baseRecord(action.key, action.kind, action.backend, now);

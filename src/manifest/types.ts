@@ -24,8 +24,10 @@ export interface Metadata {
 export type CredentialRef = { fromEnv: string } | { fromFile: string };
 
 export interface BackendLimits {
-  /** concurrency caps the backend calls in flight (default 8). */
+  /** concurrency caps the actions in progress on the backend at once (default 8). */
   concurrency: number;
+  /** connections caps the connections open to the backend (default 4 for im, else 8). */
+  connections: number;
   /** callsPerSecond caps the call rate; 0 means unlimited. */
   callsPerSecond: number;
 }
@@ -35,6 +37,10 @@ export interface BackendTimeouts {
   callMs: number;
   /** connectMs bounds establishing a connection (default 10s). */
   connectMs: number;
+  /** mutateMs bounds one mutating call (default 10m for im, else callMs). */
+  mutateMs: number;
+  /** settleMs is how long a cut-off create's object may still appear (default 15s). */
+  settleMs: number;
 }
 
 export interface BackendSpec {

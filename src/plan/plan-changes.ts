@@ -3,70 +3,46 @@
  * a Plan out. No I/O, no clock except the `now` it is given, so it is tested as tables.
  *
  * Rules, per object key:
+ * - in motion (a call of unknown outcome not yet accounted for, or the backend still carrying
+ *   out a change: `status.changing`)         → nothing; it waits as `progressing`
+ * - contested (two live copies, none provably ours) → nothing; it fails until resolved
  * - desired, not observed                 → create
  * - desired and observed, no change        → noop (listed in `pending` when not ready)
  * - changes that can all be made in place  → update
  * - any change to an immutable path         → replace (delete + create)
- * - observed, not desired, but part of a resource that is still desired (a VM beyond a lowered
- *   deploy count)                            → delete
- * - observed, not desired, resource gone     → delete when prune is on for its backend
- *   (deletionPolicy Orphan: the object is let go, not deleted); otherwise a note
+ * - observed, not desired: see plan-leftovers.ts (delete, forget, or a note)
  * Deletes wait for the deletes of the objects that depend on them (a VM before its network).
  */
 import type { DesiredObject, ObservedObject, PlanHooks } from '../backends/driver.js';
-import type { StateSnapshot } from '../state/types.js';
 import { fingerprint } from '../util/json.js';
 import { diffSpecs, flatten, matchesAny } from './diff.js';
+import { planLeftovers } from './plan-leftovers.js';
+import type { PlanInput } from './plan-input.js';
 import { PLAN_FORMAT_VERSION, type ActionType, type PendingObject, type Plan, type PlannedAction } from './types.js';
 
-export interface PlanInput {
-  desired: DesiredObject[];
-  observed: ObservedObject[];
-  state: Pick<StateSnapshot, 'lineage' | 'serial' | 'objects'>;
-  hooks: Record<string, PlanHooks>;
-  prune: (backend: string) => boolean;
-  manifestsDigest: string;
-  now: Date;
-  generator: string;
-}
+export type { PlanInput, SurplusCopy } from './plan-input.js';
 
 const NO_HOOKS: PlanHooks = { immutable: [], ignored: [] };
 
 export function planChanges(input: PlanInput): Plan {
   const observedByKey = new Map(input.observed.map((o) => [o.key, o]));
-  const desiredKeys = new Set(input.desired.map((d) => d.key));
   const actions: PlannedAction[] = [];
   const pending: PendingObject[] = [];
-  const notes: string[] = [];
 
   for (const desired of input.desired) {
     const observed = observedByKey.get(desired.key);
-    const action = planDesired(desired, observed, input.hooks[desired.backend] ?? NO_HOOKS);
+    const held = heldBack(desired.key, observed, input);
+    const action = held ? noop(desired, observed, held.message) : planDesired(desired, observed, input);
     if (observed?.lease) action.lease = observed.lease;
     actions.push(action);
-    if (action.action === 'noop' && observed && observed.status.phase !== 'ready') {
+    if (held) pending.push({ key: desired.key, ...held });
+    else if (action.action === 'noop' && observed && observed.status.phase !== 'ready') {
       pending.push({ key: desired.key, phase: observed.status.phase, ...(observed.status.message ? { message: observed.status.message } : {}) });
     }
   }
-  const desiredResources = new Set(input.desired.map((d) => d.resource));
-  const deleted: ObservedObject[] = [];
-  for (const observed of input.observed) {
-    if (desiredKeys.has(observed.key)) continue;
-    const record = input.state.objects[observed.key];
-    if (record?.orphaned) continue;
-    const resource = resourceOf(observed.key);
-    if (desiredResources.has(resource)) {
-      actions.push(planDelete(observed, 'Delete', `no longer desired by ${resource}`));
-    } else if (input.prune(observed.backend)) {
-      const policy = record?.deletionPolicy ?? 'Delete';
-      actions.push(planDelete(observed, policy, policy === 'Orphan' ? 'no longer in the manifests; deletionPolicy Orphan: let go, not deleted' : 'no longer in the manifests (prune)'));
-    } else {
-      notes.push(`${observed.key} is on backend ${observed.backend} but in no manifest; it is left alone (use --prune to delete it)`);
-      continue;
-    }
-    deleted.push(observed);
-  }
-  orderDeletes(actions, deleted);
+  const leftovers = planLeftovers(input, new Set(input.desired.map((d) => d.key)));
+  actions.push(...leftovers.actions);
+  pending.push(...leftovers.pending.filter((p) => !pending.some((q) => q.key === p.key)));
   actions.sort((a, b) => a.key.localeCompare(b.key));
   return {
     formatVersion: PLAN_FORMAT_VERSION,
@@ -77,22 +53,30 @@ export function planChanges(input: PlanInput): Plan {
     state: { lineage: input.state.lineage, serial: input.state.serial },
     actions,
     pending,
-    notes,
+    notes: leftovers.notes,
     summary: summarise(actions),
   };
 }
 
-function planDesired(desired: DesiredObject, observed: ObservedObject | undefined, hooks: PlanHooks): PlannedAction {
-  const base = {
-    key: desired.key,
-    resource: desired.resource,
-    kind: desired.kind,
-    backend: desired.backend,
-    dependsOn: desired.dependsOn,
-    desired: desired.spec,
-    deletionPolicy: desired.deletionPolicy,
-  };
-  if (!observed) return { ...base, action: 'create', changes: createChanges(desired.spec, hooks), reason: 'not found on the backend' };
+/** heldBack says why a desired key gets no action this pass, if it must not get one. */
+function heldBack(key: string, observed: ObservedObject | undefined, input: PlanInput): Omit<PendingObject, 'key'> | undefined {
+  const waiting = input.inMotion?.get(key);
+  if (waiting) return { phase: 'progressing', message: waiting };
+  if (observed?.status.changing) return { phase: 'progressing', message: observed.status.message ?? 'the backend is still changing it' };
+  const contested = input.contested?.get(key);
+  if (contested) return { phase: 'failed', message: contested, code: 'DUPLICATE_OBJECTS' };
+  return undefined;
+}
+
+function planDesired(desired: DesiredObject, observed: ObservedObject | undefined, input: PlanInput): PlannedAction {
+  const hooks = input.hooks[desired.backend] ?? NO_HOOKS;
+  const base = baseOf(desired);
+  if (!observed) {
+    const gone = input.gone?.get(desired.key);
+    const ids = input.state.objects[desired.key]?.ids;
+    const reason = gone && ids ? `recorded as ${describeIds(ids)}, which the backend says no longer exists (${gone})` : 'not found on the backend';
+    return { ...base, action: 'create', changes: createChanges(desired.spec, hooks), reason };
+  }
   const changes = diffSpecs(desired.spec, observed.spec, hooks);
   const forcing = changes.filter((c) => c.forcesReplacement).map((c) => c.path);
   if (forcing.length > 0) {
@@ -104,33 +88,25 @@ function planDesired(desired: DesiredObject, observed: ObservedObject | undefine
   return { ...base, ids: observed.ids, action: 'noop', changes: [], reason: 'up to date' };
 }
 
+function noop(desired: DesiredObject, observed: ObservedObject | undefined, reason: string | undefined): PlannedAction {
+  return { ...baseOf(desired), ...(observed ? { ids: observed.ids } : {}), action: 'noop', changes: [], reason: reason ?? 'waiting' };
+}
+
+function baseOf(desired: DesiredObject): Omit<PlannedAction, 'action' | 'changes' | 'reason'> {
+  return {
+    key: desired.key,
+    resource: desired.resource,
+    kind: desired.kind,
+    backend: desired.backend,
+    dependsOn: desired.dependsOn,
+    desired: desired.spec,
+    deletionPolicy: desired.deletionPolicy,
+  };
+}
+
 /** resourceOf: object keys start with their resource's `Kind/name`. */
 export function resourceOf(key: string): string {
   return key.split('/').slice(0, 2).join('/');
-}
-
-/** orderDeletes makes each delete wait for the deletes of objects that depend on it. */
-function orderDeletes(actions: PlannedAction[], deleted: ObservedObject[]): void {
-  const deleting = new Set(deleted.map((o) => o.key));
-  for (const action of actions) {
-    if (action.action !== 'delete') continue;
-    action.dependsOn = deleted.filter((o) => o.key !== action.key && o.dependsOn?.includes(action.key) && deleting.has(o.key)).map((o) => o.key);
-  }
-}
-
-function planDelete(observed: ObservedObject, deletionPolicy: 'Delete' | 'Orphan', reason: string): PlannedAction {
-  return {
-    key: observed.key,
-    resource: resourceOf(observed.key),
-    kind: observed.kind,
-    backend: observed.backend,
-    action: 'delete',
-    changes: [],
-    reason,
-    dependsOn: [],
-    ids: observed.ids,
-    deletionPolicy,
-  };
 }
 
 /** createChanges lists every desired leaf as a change from nothing, without ignored paths. */
@@ -140,6 +116,10 @@ function createChanges(spec: DesiredObject['spec'], hooks: PlanHooks): PlannedAc
     .map(([path, after]) => ({ path, after }));
 }
 
+function describeIds(ids: Record<string, string>): string {
+  return Object.entries(ids).map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
 /** observedDigest fingerprints what was observed (ids and specs, not readiness). */
 export function observedDigest(observed: ObservedObject[]): string {
   const facts = [...observed].sort((a, b) => a.key.localeCompare(b.key)).map((o) => ({ key: o.key, ids: o.ids, spec: o.spec }));
@@ -147,7 +127,7 @@ export function observedDigest(observed: ObservedObject[]): string {
 }
 
 function summarise(actions: PlannedAction[]): Record<ActionType, number> {
-  const summary: Record<ActionType, number> = { create: 0, update: 0, replace: 0, delete: 0, noop: 0 };
+  const summary: Record<ActionType, number> = { create: 0, update: 0, replace: 0, delete: 0, forget: 0, noop: 0 };
   for (const a of actions) summary[a.action] += 1;
   return summary;
 }

@@ -1,7 +1,8 @@
 /**
  * renderPlan prints a plan for humans, Terraform style: one block per object with a symbol
- * (`+` create, `~` update, `-/+` replace, `-` delete), the changed fields as before → after, and a
- * summary line. Colour only when asked (the CLI asks on a TTY). Pure: string in, string out.
+ * (`+` create, `~` update, `-/+` replace, `-` delete, `.` forget: "will no longer be managed"),
+ * the changed fields as before → after, and a summary line in which letting go is counted apart
+ * from deleting. Colour only when asked (the CLI asks on a TTY). Pure: string in, string out.
  */
 import pc from 'picocolors';
 import type { JsonValue } from '../util/json.js';
@@ -23,25 +24,25 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
     lines.push('converge will perform these actions:', '');
     for (const action of changing) lines.push(...renderAction(action, colors), '');
     const s = plan.summary;
-    lines.push(colors.bold(`Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete.`));
+    const forget = s.forget > 0 ? `, ${s.forget} to forget (no longer managed, left live)` : '';
+    lines.push(colors.bold(`Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete${forget}.`));
   }
   const leased = plan.actions.filter((a) => a.lease);
   if (leased.length > 0) lines.push('', 'Leases:');
   for (const a of leased) lines.push(`  ${a.key}: ends ${a.lease!.endsAt}; renewal due from ${a.lease!.renewAt}`);
-  for (const p of plan.pending) lines.push(colors.yellow(`  … ${p.key} is ${p.phase}${p.message ? `: ${firstLine(p.message)}` : ''}`));
+  for (const p of plan.pending) {
+    if (p.phase === 'failed' && p.code) lines.push(colors.red(`  ! ${p.key}: ${p.message ?? p.code} [${p.code}]`));
+    else lines.push(colors.yellow(`  … ${p.key} is ${p.phase}${p.message ? `: ${firstLine(p.message)}` : ''}`));
+  }
   for (const note of plan.notes) lines.push(colors.dim(`  note: ${note}`));
   return lines.join('\n');
 }
 
 function renderAction(action: PlannedAction, colors: ReturnType<typeof pc.createColors>): string[] {
-  const [symbol, paint]: [string, Paint] =
-    action.action === 'create'
-      ? ['+', colors.green]
-      : action.action === 'update'
-        ? ['~', colors.yellow]
-        : action.action === 'replace'
-          ? ['-/+', colors.red]
-          : ['-', colors.red];
+  const [symbol, paint] = SYMBOLS[action.action](colors);
+  if (action.action === 'forget') {
+    return [`  ${paint(symbol)} ${colors.bold(action.key)} will no longer be managed by converge ${colors.dim(`(${action.backend}) ${action.reason}`)}`];
+  }
   const head = `  ${paint(symbol)} ${colors.bold(action.key)} ${colors.dim(`(${action.backend}) ${action.reason}`)}`;
   if (action.action === 'create') {
     return [head, ...action.changes.map((c) => `      ${paint('+')} ${c.path} = ${show(c.after)}`)];
@@ -55,6 +56,15 @@ function renderAction(action: PlannedAction, colors: ReturnType<typeof pc.create
     }),
   ];
 }
+
+const SYMBOLS: Record<PlannedAction['action'], (c: ReturnType<typeof pc.createColors>) => [string, Paint]> = {
+  create: (c) => ['+', c.green],
+  update: (c) => ['~', c.yellow],
+  replace: (c) => ['-/+', c.red],
+  delete: (c) => ['-', c.red],
+  forget: (c) => ['.', c.cyan],
+  noop: (c) => [' ', c.dim],
+};
 
 function show(value: JsonValue | undefined): string {
   if (value === undefined) return '(none)';

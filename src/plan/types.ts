@@ -10,7 +10,11 @@ export type { FieldChange } from '../backends/driver.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
-export type ActionType = 'create' | 'update' | 'replace' | 'delete' | 'noop';
+/**
+ * ActionType: `forget` lets go of a live object without any call (deletionPolicy Orphan, or an
+ * external object a resource only used): state stops managing it and it stays live.
+ */
+export type ActionType = 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'noop';
 
 export interface PlannedAction {
   key: string;
@@ -28,6 +32,8 @@ export interface PlannedAction {
   deletionPolicy: 'Delete' | 'Orphan';
   /** lease of the live object, when its backend leases objects (shown in plans). */
   lease?: Lease;
+  /** external objects were used, not created, by converge: forgetting them drops their record. */
+  external?: boolean;
 }
 
 /** PendingObject is an object with nothing to change that is not ready yet (or never will be). */
@@ -35,6 +41,8 @@ export interface PendingObject {
   key: string;
   phase: ObjectPhase;
   message?: string;
+  /** code names why a failed object failed, when the planner decided it (e.g. DUPLICATE_OBJECTS). */
+  code?: string;
 }
 
 export interface Plan {
@@ -52,7 +60,7 @@ export interface Plan {
   summary: Record<ActionType, number>;
 }
 
-/** hasChanges is true when applying the plan would call the backend. */
+/** hasChanges is true when applying the plan would change anything (a backend or state). */
 export function hasChanges(plan: Plan): boolean {
   return plan.actions.some((a) => a.action !== 'noop');
 }

@@ -13,7 +13,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { fsyncDir, hasCode, writeFileAtomic } from './atomic-file.js';
 import { newIntentId } from './intent-id.js';
 import { encodeEntry, replayIntents, replayUnsettledIntents, type JournalEntry } from './journal-entry.js';
-import { runExclusive } from './keyed-mutex.js';
+import { runExclusive } from '../util/keyed-mutex.js';
 import type { Intent, Journal } from './types.js';
 
 /** FileJournalOptions: the journal file and, for tests, the clock for startedAt/endedAt. */

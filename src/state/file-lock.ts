@@ -17,7 +17,7 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fsyncDir, hasCode, readTextIfExists, writeFileAtomic, type FileText } from './atomic-file.js';
 import { HeldLock } from './held-lock.js';
-import { runExclusive } from './keyed-mutex.js';
+import { runExclusive } from '../util/keyed-mutex.js';
 import { encodeHolder, lockedError, makeHolder, parseHolder, staleReason } from './lock-holder.js';
 import { BUSY, withTakeoverGuard } from './takeover-guard.js';
 import type { LockHandle, LockHolder, StateLocker } from './types.js';

@@ -13,7 +13,7 @@ import { ConvergeError } from '../errors/converge-error.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { FileJournal } from './file-journal.js';
 import { FileLocker } from './file-lock.js';
-import { runExclusive } from './keyed-mutex.js';
+import { runExclusive } from '../util/keyed-mutex.js';
 import { newSnapshot, parseSnapshot } from './snapshot-codec.js';
 import { stringifySorted } from './sorted-json.js';
 import type { Journal, LockHandle, LockHolder, StateLocker, StateSnapshot, StateStore } from './types.js';

@@ -85,6 +85,8 @@ export interface StateLocker {
 
 export type IntentStatus = 'open' | 'done' | 'failed' | 'unknown';
 
+export type IntentAction = 'create' | 'update' | 'delete' | 'recover';
+
 /**
  * Intent is one journal entry: written and flushed before a mutating backend call, resolved after.
  * `outcome` records what was learned (e.g. the id CreateInfrastructure returned) so that a crash
@@ -97,6 +99,12 @@ export interface Intent {
   /** method is the API method (e.g. `CreateInfrastructure`); target a short, secret-free summary. */
   method: string;
   target: string;
+  /**
+   * action is what the call was part of (`create` makes the object exist, `delete` makes it gone,
+   * `update` changes it, `recover` is a driver's own repair); the engine's rule for settling an
+   * intent whose outcome is unknown reads it. Absent in journals written before it existed.
+   */
+  action?: IntentAction;
   status: IntentStatus;
   /** context is what the driver needs to settle the intent after a crash (no secrets). */
   context?: Record<string, unknown>;

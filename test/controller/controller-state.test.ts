@@ -61,6 +61,7 @@ describe('SharedState', () => {
 function countingDriver(name: string, objects: () => ObservedObject[]): Driver & { reads: number } {
   const driver = {
     name,
+    identity: 'test user',
     type: 'im' as const,
     hooks: { immutable: [], ignored: [] },
     reads: 0,
@@ -70,6 +71,7 @@ function countingDriver(name: string, objects: () => ObservedObject[]): Driver &
       await new Promise((r) => setTimeout(r, 5));
       return objects();
     },
+    lookup: async () => [],
     create: async () => ({}),
     update: async () => ({}),
     delete: async () => ({}),

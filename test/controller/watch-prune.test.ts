@@ -59,6 +59,8 @@ describe('converge watch --prune --max-destroy 1 --workers 2', () => {
     await waitFor(async () => resource(await watch.status(), 'Infrastructure/web') === undefined, 10_000, 'web to leave /status');
     const doc = await watch.status();
     expect(resource(doc, 'Infrastructure/web')).toBeUndefined();
-    expect(watch.logs().filter((l) => l.msg === 'action-done' && l.action === 'delete').map((l) => l.key).sort()).toEqual(['Infrastructure/data', 'Infrastructure/web']);
+    // Letting go is its own action (forget), never a delete.
+    expect(watch.logs().filter((l) => l.msg === 'action-done' && l.action === 'delete').map((l) => l.key)).toEqual(['Infrastructure/web']);
+    expect(watch.logs().filter((l) => l.msg === 'action-done' && l.action === 'forget').map((l) => l.key)).toEqual(['Infrastructure/data']);
   });
 });

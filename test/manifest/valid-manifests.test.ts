@@ -34,7 +34,7 @@ describe('valid manifests (IM backend and two Infrastructures)', async () => {
     expect(set.digest).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('applies Backend defaults and converts durations to milliseconds', () => {
+  it('applies Backend defaults (IM: 4 connections, 10 minutes for a mutating call) and converts durations to milliseconds', () => {
     const im: BackendResource = find(set, 'Backend', 'im');
     expect(im.metadata).toEqual({ name: 'im', labels: { team: 'net' } });
     expect(im.spec).toEqual({
@@ -42,8 +42,8 @@ describe('valid manifests (IM backend and two Infrastructures)', async () => {
       url: 'embedded',
       credentials: { fromFile: 'im-auth.dat' },
       tls: { insecureSkipVerify: false },
-      limits: { concurrency: 8, callsPerSecond: 0 },
-      timeouts: { callMs: 90_000, connectMs: 10_000 },
+      limits: { concurrency: 8, connections: 4, callsPerSecond: 0 },
+      timeouts: { callMs: 90_000, connectMs: 10_000, mutateMs: 600_000, settleMs: 15_000 },
       prune: false,
       options: {},
     });

@@ -126,3 +126,96 @@ describe('planChanges', () => {
     expect(renderPlan(result, { color: true })).toMatch(/\u001b\[/);
   });
 });
+
+describe('planChanges: objects in motion, surplus copies, letting go', () => {
+  type Extra = Partial<Pick<Parameters<typeof planChanges>[0], 'inMotion' | 'contested' | 'surplus' | 'gone'>>;
+  function planWith(d: DesiredObject[], o: ObservedObject[], extra: Extra, options: { prune?: boolean; records?: Record<string, { ids: Record<string, string>; deletionPolicy: 'Delete' | 'Orphan' }> } = {}) {
+    const objects = Object.fromEntries(
+      Object.entries(options.records ?? {}).map(([key, r]) => [key, { key, kind: 'Infrastructure', backend: 'im', createdAt: '', updatedAt: '', ...r }]),
+    );
+    return planChanges({
+      desired: d,
+      observed: o,
+      state: { lineage: 'l', serial: 3, objects },
+      hooks: { im: HOOKS },
+      prune: () => options.prune ?? false,
+      manifestsDigest: 'm',
+      now: new Date('2026-01-01T00:00:00Z'),
+      generator: 'test',
+      ...extra,
+    });
+  }
+  const copy = (key: string, id: string): ObservedObject => ({ ...observed(key, base), ids: { infId: id } });
+  const changing = (key: string, spec: JsonObject): ObservedObject => ({ ...observed(key, spec), status: { phase: 'progressing', changing: true, message: 'IM is still changing it' } });
+
+  const rows: Array<{ reason: string; run: () => ReturnType<typeof planChanges>; want: Record<string, ActionType>; pending?: Array<Record<string, unknown>> }> = [
+    {
+      reason: 'a key whose create has an unknown outcome gets no second create while it is in motion',
+      run: () => planWith([desired('A', base)], [], { inMotion: new Map([['A', 'CreateInfrastructure may still take effect']]) }),
+      want: { A: 'noop' },
+      pending: [{ key: 'A', phase: 'progressing', message: 'CreateInfrastructure may still take effect' }],
+    },
+    {
+      reason: 'an object the backend is still changing gets no update, even with a diff (IM: a partial VM list)',
+      run: () => planWith([desired('A', base)], [changing('A', { ...base, deploy: { node: 1 } })], {}),
+      want: { A: 'noop' },
+      pending: [{ key: 'A', phase: 'progressing', message: 'IM is still changing it' }],
+    },
+    {
+      reason: 'an object no longer desired but in motion is not deleted, even with prune',
+      run: () => planWith([], [observed('B', base)], { inMotion: new Map([['B', 'waiting']]) }, { prune: true }),
+      want: {},
+    },
+    {
+      reason: 'a contested key (two live copies, none provably ours) gets nothing and fails',
+      run: () => planWith([desired('A', base)], [], { contested: new Map([['A', '2 live objects carry this key']]) }),
+      want: { A: 'noop' },
+      pending: [{ key: 'A', phase: 'failed', code: 'DUPLICATE_OBJECTS', message: '2 live objects carry this key' }],
+    },
+    {
+      reason: 'a proven surplus copy is deleted with prune',
+      run: () => planWith([desired('A', base)], [copy('A', 'kept')], { surplus: [{ object: { ...copy('A', 'extra'), key: 'A#surplus-extra' }, of: 'A', kept: 'infId=kept (recorded in state)' }] }, { prune: true }),
+      want: { A: 'noop', 'A#surplus-extra': 'delete' },
+    },
+    {
+      reason: 'without prune the surplus copy is named and the object it copies fails (never converged)',
+      run: () => planWith([desired('A', base)], [copy('A', 'kept')], { surplus: [{ object: { ...copy('A', 'extra'), key: 'A#surplus-extra' }, of: 'A', kept: 'infId=kept (recorded in state)' }] }),
+      want: { A: 'noop' },
+      pending: [{ key: 'A', phase: 'failed', code: 'SURPLUS_COPY' }],
+    },
+    {
+      reason: 'a pruned Orphan-policy object is forgotten, not deleted',
+      run: () => planWith([], [observed('B', base)], {}, { prune: true, records: { B: { ids: { infId: 'id-B' }, deletionPolicy: 'Orphan' } } }),
+      want: { B: 'forget' },
+    },
+    {
+      reason: 'an external object a resource only used is forgotten when the resource goes (prune), never deleted',
+      run: () => planWith([], [{ ...observed('Infrastructure/w/network/lan', base), external: true }], {}, { prune: true }),
+      want: { 'Infrastructure/w/network/lan': 'forget' },
+    },
+    {
+      reason: 'an external object dropped from a still-desired resource is forgotten without prune',
+      run: () => planWith([{ ...desired('Infrastructure/w/vm/a-0', base), resource: 'Infrastructure/w' }], [observed('Infrastructure/w/vm/a-0', base), { ...observed('Infrastructure/w/network/lan', base), external: true }], {}),
+      want: { 'Infrastructure/w/vm/a-0': 'noop', 'Infrastructure/w/network/lan': 'forget' },
+    },
+  ];
+  it.each(rows)('$reason', ({ run, want, pending }) => {
+    const result = run();
+    expect(Object.fromEntries(result.actions.map((a) => [a.key, a.action]))).toEqual(want);
+    if (pending) expect(result.pending).toEqual(pending.map((p) => expect.objectContaining(p)));
+  });
+
+  it('says why it creates an object state recorded: the backend proved it gone', () => {
+    const result = planWith([desired('A', base)], [], { gone: new Map([['A', 'GetInfrastructureState: Invalid infrastructure ID or access not granted.']]) }, { records: { A: { ids: { infId: 'old' }, deletionPolicy: 'Delete' } } });
+    expect(result.actions[0]!.reason).toBe('recorded as infId=old, which the backend says no longer exists (GetInfrastructureState: Invalid infrastructure ID or access not granted.)');
+  });
+
+  it('renders forget apart from deletes and counts it on its own', () => {
+    const result = planWith([], [observed('B', base), observed('C', base)], {}, { prune: true, records: { B: { ids: { infId: 'id-B' }, deletionPolicy: 'Orphan' } } });
+    const text = renderPlan(result, { color: false });
+    expect(text).toContain('. B will no longer be managed by converge');
+    expect(text).toContain('- C');
+    expect(text).toContain('Plan: 0 to create, 0 to update, 0 to replace, 1 to delete, 1 to forget (no longer managed, left live).');
+    expect(result.summary).toMatchObject({ delete: 1, forget: 1 });
+  });
+});

@@ -15,15 +15,24 @@ export interface ImInfrastructureState {
   vmStates: Record<string, string>;
 }
 
+export interface ImApiOptions {
+  auth: () => XmlRpcStruct[];
+  onRetry: (method: string, code: string, attempt: number, delayMs: number) => void;
+  /** mutateTimeoutMs bounds mutating calls (a large synchronous create takes seconds). */
+  mutateTimeoutMs: number;
+}
+
 export class ImApi {
   readonly #client: XmlRpcClient;
   readonly #auth: () => XmlRpcStruct[];
-  readonly #onRetry: (method: string, code: string, attempt: number, delayMs: number) => void;
+  readonly #onRetry: ImApiOptions['onRetry'];
+  readonly #mutateTimeoutMs: number;
 
-  constructor(client: XmlRpcClient, auth: () => XmlRpcStruct[], onRetry: (method: string, code: string, attempt: number, delayMs: number) => void) {
+  constructor(client: XmlRpcClient, options: ImApiOptions) {
     this.#client = client;
-    this.#auth = auth;
-    this.#onRetry = onRetry;
+    this.#auth = options.auth;
+    this.#onRetry = options.onRetry;
+    this.#mutateTimeoutMs = options.mutateTimeoutMs;
   }
 
   async list(filter: string, signal: AbortSignal): Promise<string[]> {
@@ -51,33 +60,38 @@ export class ImApi {
   }
 
   async create(radl: string, signal: AbortSignal): Promise<string> {
-    return text('CreateInfrastructure', await this.#call('CreateInfrastructure', [radl, this.#auth()], signal));
+    return text('CreateInfrastructure', await this.#mutate('CreateInfrastructure', [radl, this.#auth()], signal));
   }
 
   async addResource(inf: string, radl: string, signal: AbortSignal): Promise<number[]> {
-    const value = await this.#call('AddResource', [inf, radl, this.#auth()], signal);
+    const value = await this.#mutate('AddResource', [inf, radl, this.#auth()], signal);
     if (!Array.isArray(value)) throw badType('AddResource');
     return value.map(Number);
   }
 
   async removeResource(inf: string, vmIds: number[], signal: AbortSignal): Promise<number> {
-    return Number(await this.#call('RemoveResource', [inf, vmIds.join(','), this.#auth()], signal));
+    return Number(await this.#mutate('RemoveResource', [inf, vmIds.join(','), this.#auth()], signal));
   }
 
   async alterVm(inf: string, vm: string, radl: string, signal: AbortSignal): Promise<void> {
-    await this.#call('AlterVM', [inf, vm, radl, this.#auth()], signal);
+    await this.#mutate('AlterVM', [inf, vm, radl, this.#auth()], signal);
   }
 
   async reconfigure(inf: string, radl: string, signal: AbortSignal): Promise<void> {
-    await this.#call('Reconfigure', [inf, radl, this.#auth()], signal);
+    await this.#mutate('Reconfigure', [inf, radl, this.#auth()], signal);
   }
 
   async power(inf: string, action: 'StartInfrastructure' | 'StopInfrastructure', signal: AbortSignal): Promise<void> {
-    await this.#call(action, [inf, this.#auth()], signal);
+    await this.#mutate(action, [inf, this.#auth()], signal);
   }
 
   async destroy(inf: string, signal: AbortSignal): Promise<void> {
-    await this.#call('DestroyInfrastructure', [inf, this.#auth()], signal);
+    await this.#mutate('DestroyInfrastructure', [inf, this.#auth()], signal);
+  }
+
+  /** #mutate is never retried here: its outcome may be unknown; the engine observes instead. */
+  #mutate(method: string, params: XmlRpcValue[], signal: AbortSignal): Promise<XmlRpcValue> {
+    return this.#call(method, params, signal, this.#mutateTimeoutMs);
   }
 
   #read(method: string, params: XmlRpcValue[], signal: AbortSignal): Promise<XmlRpcValue> {
@@ -87,8 +101,8 @@ export class ImApi {
     });
   }
 
-  async #call(method: string, params: XmlRpcValue[], signal: AbortSignal): Promise<XmlRpcValue> {
-    const reply = await this.#client.call(method, params, { signal });
+  async #call(method: string, params: XmlRpcValue[], signal: AbortSignal, timeoutMs?: number): Promise<XmlRpcValue> {
+    const reply = await this.#client.call(method, params, { signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
     if (!Array.isArray(reply) || reply.length !== 2 || typeof reply[0] !== 'boolean') throw badType(method);
     if (!reply[0]) throw imError(method, String(reply[1]));
     return reply[1] as XmlRpcValue;

@@ -17,8 +17,9 @@ type DesiredIm = ImSpec & { memoryBytes: Record<string, number> };
 export async function createIm(api: ImApi, desired: DesiredObject, ctx: ApplyContext): Promise<ApplyResult> {
   const spec = desired.spec as unknown as DesiredIm;
   const radl = createRadl(spec, spec.memoryBytes, (s) => spec.systems[s]?.cpu ?? 1, { owner: ctx.owner, key: desired.key });
-  ctx.progress('CreateInfrastructure');
-  const infId = await ctx.mutate('CreateInfrastructure', desired.key, () => api.create(radl, ctx.signal), (id) => ({ infId: id }));
+  const vms = Object.values(spec.deploy).reduce((a, b) => a + b, 0);
+  ctx.progress(`CreateInfrastructure (${vms} VM(s); IM answers once every VM is launched)`);
+  const infId = await ctx.mutate('CreateInfrastructure', desired.key, () => api.create(radl, ctx.signal), (id) => ({ infId: id }), { vms });
   if (spec.power === 'stopped') await ctx.mutate('StopInfrastructure', infId, () => api.power(infId, 'StopInfrastructure', ctx.signal));
   return { ids: { infId } };
 }
@@ -40,10 +41,12 @@ export async function updateIm(api: ImApi, desired: DesiredObject, observed: Obs
   const infId = detail.infId;
   const changed = (prefix: string): FieldChange[] => changes.filter((c) => c.path === prefix || c.path.startsWith(`${prefix}.`));
 
+  // One call at a time, each answered before the next: IM corrupts an infrastructure's VM list
+  // when changes overlap (apis/im.md §g); the engine holds further changes while VMs settle.
   for (const change of changed('deploy')) {
     const system = change.path.split('.')[1]!;
     const delta = Number(change.after ?? 0) - Number(change.before ?? 0);
-    if (delta > 0) await addVms(api, infId, spec, system, delta, ctx);
+    if (delta > 0) await addVms(api, infId, spec, detail, system, delta, ctx);
     if (delta < 0) await removeVms(api, infId, detail, system, -delta, ctx);
   }
   await resizeVms(api, infId, spec, detail, changes, ctx);
@@ -59,10 +62,11 @@ export async function updateIm(api: ImApi, desired: DesiredObject, observed: Obs
   return { ids: { infId } };
 }
 
-async function addVms(api: ImApi, infId: string, spec: DesiredIm, system: string, count: number, ctx: ApplyContext): Promise<void> {
+async function addVms(api: ImApi, infId: string, spec: DesiredIm, detail: ImDetail, system: string, count: number, ctx: ApplyContext): Promise<void> {
   ctx.progress(`AddResource ${system} +${count}`);
   const radl = addResourceRadl(Object.keys(spec.networks), system, count);
-  await ctx.mutate('AddResource', `${infId} ${system} +${count}`, () => api.addResource(infId, radl, ctx.signal), (ids) => ({ vmIds: ids }));
+  const before = detail.vms.filter((v) => v.system === system).length;
+  await ctx.mutate('AddResource', `${infId} ${system} +${count}`, () => api.addResource(infId, radl, ctx.signal), (ids) => ({ vmIds: ids }), { infId, system, count, before });
 }
 
 async function removeVms(api: ImApi, infId: string, detail: ImDetail, system: string, count: number, ctx: ApplyContext): Promise<void> {
@@ -73,7 +77,7 @@ async function removeVms(api: ImApi, infId: string, detail: ImDetail, system: st
     .slice(0, count);
   if (victims.length === 0) return;
   ctx.progress(`RemoveResource ${system} ${victims.join(',')}`);
-  await ctx.mutate('RemoveResource', `${infId} vms ${victims.join(',')}`, () => api.removeResource(infId, victims, ctx.signal));
+  await ctx.mutate('RemoveResource', `${infId} vms ${victims.join(',')}`, () => api.removeResource(infId, victims, ctx.signal), undefined, { infId, vmIds: victims });
 }
 
 async function resizeVms(api: ImApi, infId: string, spec: DesiredIm, detail: ImDetail, changes: FieldChange[], ctx: ApplyContext): Promise<void> {

@@ -8,23 +8,28 @@ import type { Secret } from '../../errors/secret.js';
 import { ConvergeError } from '../../errors/converge-error.js';
 import type { XmlRpcClient } from '../../xmlrpc/client.js';
 import { clientForBackend, retryReporter } from '../backend-client.js';
-import type { FieldChange } from '../../plan/types.js';
-import type { ApplyContext, ApplyResult, DesiredObject, Driver, ObserveContext, ObservedObject } from '../driver.js';
+import type { Intent, ObjectRecord } from '../../state/types.js';
+import { runExclusive } from '../../util/keyed-mutex.js';
+import type { ApplyContext, ApplyResult, DesiredObject, Driver, FieldChange, IntentSettlement, LookupResult, ObserveContext, ObservedObject, SettleContext } from '../driver.js';
 import type { DriverDeps } from '../driver-deps.js';
 import { parseAuthFile, type AuthEntry } from './auth-file.js';
 import { ImApi } from './im-api.js';
 import { createIm, deleteIm, updateIm } from './im-apply.js';
 import { classifyImFault } from './im-errors.js';
+import { lookupIm } from './im-lookup.js';
 import { observeIm } from './im-observe.js';
+import { settleImIntent } from './im-settle.js';
 import { expandInfrastructure, IM_HOOKS } from './im-spec.js';
 
 export class ImDriver implements Driver {
   readonly type = 'im' as const;
   readonly hooks = IM_HOOKS;
   readonly name: string;
+  readonly identity: string;
   readonly #client: XmlRpcClient;
   readonly #api: ImApi;
   readonly #parallel: number;
+  readonly #mutateMs: number;
 
   constructor(deps: DriverDeps, credentials: Secret | undefined) {
     this.name = deps.backend.metadata.name;
@@ -32,9 +37,15 @@ export class ImDriver implements Driver {
       throw new ConvergeError('INVALID', 'IM_AUTH_MISSING', `backend ${this.name}: IM needs credentials (an auth file given by credentials.fromFile or fromEnv)`);
     }
     const entries: AuthEntry[] = parseAuthFile(credentials.reveal(), credentials.source);
-    this.#parallel = deps.backend.spec.limits.concurrency * 2;
+    const im = entries.find((e) => e.type === 'InfrastructureManager');
+    this.identity = `IM user ${JSON.stringify(im?.username ?? (im?.token ? 'OIDC token' : '?'))} at ${deps.url}`;
+    const { limits, timeouts } = deps.backend.spec;
+    // Reads of one infrastructure fan out (RADL, state, one per VM): enough infrastructures in
+    // flight to keep every connection busy, few enough that replies do not pile up in memory.
+    this.#parallel = limits.connections * 2;
+    this.#mutateMs = timeouts.mutateMs;
     this.#client = clientForBackend(deps, classifyImFault);
-    this.#api = new ImApi(this.#client, () => entries.map((e) => ({ ...e })), retryReporter(deps));
+    this.#api = new ImApi(this.#client, { auth: () => entries.map((e) => ({ ...e })), onRetry: retryReporter(deps), mutateTimeoutMs: timeouts.mutateMs });
   }
 
   expand(resource: WorkloadResource): DesiredObject[] {
@@ -46,16 +57,25 @@ export class ImDriver implements Driver {
     return observeIm(this.#api, this.name, ctx.owner, this.#parallel, ctx.signal);
   }
 
+  lookup(records: readonly ObjectRecord[], ctx: ObserveContext): Promise<LookupResult[]> {
+    return lookupIm(this.#api, this.name, ctx.owner, records, this.#parallel, ctx.signal);
+  }
+
+  settleIntent(intent: Intent, observed: readonly ObservedObject[], ctx: SettleContext): IntentSettlement | undefined {
+    return settleImIntent(intent, observed, ctx, this.#mutateMs);
+  }
+
   create(desired: DesiredObject, ctx: ApplyContext): Promise<ApplyResult> {
     return createIm(this.#api, desired, ctx);
   }
 
+  // Changes to one infrastructure are serialised: overlapping changes corrupt it (apis/im.md §g).
   update(desired: DesiredObject, observed: ObservedObject, changes: FieldChange[], ctx: ApplyContext): Promise<ApplyResult> {
-    return updateIm(this.#api, desired, observed, changes, ctx);
+    return runExclusive(`im:${observed.ids.infId}`, () => updateIm(this.#api, desired, observed, changes, ctx));
   }
 
   delete(observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult> {
-    return deleteIm(this.#api, observed, ctx);
+    return runExclusive(`im:${observed.ids.infId}`, () => deleteIm(this.#api, observed, ctx));
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,11 @@
  * GetInfrastructureState (VM ids and states) in parallel, then GetVMInfo per VM (system, cpu,
  * memory as the cloud reports them). Concurrency is bounded by the client's socket pool.
  * GetInfrastructureContMsg is read only for infrastructures that are degraded or failed.
+ *
+ * A listed infrastructure is present whatever its VMs answer (apis/im.md §g): while IM is still
+ * creating or changing it, its VM list is partial and grows, and GetVMInfo may answer
+ * `Invalid VM ID` for a VM that GetInfrastructureState lists. Such a VM is a transient fact of that
+ * VM: the infrastructure is reported `changing` (no mutating call until it settles), never absent.
  */
 import { isKind } from '../../errors/converge-error.js';
 import { mapLimit } from '../../engine/semaphore.js';
@@ -25,7 +30,11 @@ export interface ImVm {
 
 export interface ImDetail {
   infId: string;
+  /** vms are the VMs that could be read; `listed` counts every VM id GetInfrastructureState gave. */
   vms: ImVm[];
+  listed: number;
+  /** unreadable are VM ids listed whose GetVMInfo answered Invalid VM ID / Deleted VM. */
+  unreadable: number[];
 }
 
 /**
@@ -34,39 +43,60 @@ export interface ImDetail {
  */
 export async function observeIm(api: ImApi, backend: string, owner: string, parallel: number, signal: AbortSignal): Promise<ObservedObject[]> {
   const ids = await api.list(ownerFilter(owner), signal);
-  const found = await mapLimit(ids, parallel, (id) => observeOne(api, backend, owner, id, signal));
-  return markDuplicates(found.filter((o): o is ObservedObject => o !== undefined));
+  const found = await mapLimit(ids, parallel, (id) => observeOne(api, backend, owner, id, signal).then((o) => (o.found === 'ours' ? o.object : undefined)));
+  return found.filter((o): o is ObservedObject => o !== undefined);
 }
 
-async function observeOne(api: ImApi, backend: string, owner: string, infId: string, signal: AbortSignal): Promise<ObservedObject | undefined> {
+/** ObserveOneResult: our object, another owner's (or unmarked) infrastructure, or gone. */
+export type ObserveOneResult = { found: 'ours'; object: ObservedObject } | { found: 'foreign' | 'gone' | 'deleting'; evidence: string };
+
+/** observeOne reads one infrastructure by id; a NOT_FOUND answer means it is gone, nothing else does. */
+export async function observeOne(api: ImApi, backend: string, owner: string, infId: string, signal: AbortSignal): Promise<ObserveOneResult> {
+  let radlText: string;
+  let state: ImInfrastructureState;
   try {
-    const [radlText, state] = await Promise.all([api.radl(infId, signal), api.state(infId, signal)]);
-    const sentences = readRadl(radlText);
-    const marker = sentences.find((s) => s.keyword === 'description' && s.id === MARKER_ID);
-    if (!marker || feature(marker, 'converge.owner')?.value !== owner) return undefined;
-    const key = String(feature(marker, 'converge.key')?.value ?? '');
-    if (state.state === 'deleting') return undefined;
-    const vms = await readVms(api, infId, state, signal);
-    const spec = specFrom(sentences, vms);
-    const status = await statusOf(api, infId, state, vms, spec, signal);
-    return { key, kind: 'Infrastructure', backend, ids: { infId }, spec: spec as never, status, detail: { infId, vms } satisfies ImDetail };
+    [radlText, state] = await Promise.all([api.radl(infId, signal), api.state(infId, signal)]);
   } catch (error) {
-    // Destroyed between the list and the reads: it is simply not there any more.
-    if (isKind(error, 'NOT_FOUND')) return undefined;
+    if (isKind(error, 'NOT_FOUND')) return { found: 'gone', evidence: error.message };
     throw error;
   }
+  const sentences = readRadl(radlText);
+  const marker = sentences.find((s) => s.keyword === 'description' && s.id === MARKER_ID);
+  if (!marker || feature(marker, 'converge.owner')?.value !== owner) return { found: 'foreign', evidence: `infrastructure ${infId} does not carry this owner's marker` };
+  if (state.state === 'deleting') return { found: 'deleting', evidence: `infrastructure ${infId} is being destroyed` };
+  const key = String(feature(marker, 'converge.key')?.value ?? '');
+  const read = await readVms(api, infId, state, signal);
+  const spec = specFrom(sentences, read.vms);
+  const status = await statusOf(api, infId, state, read, spec, signal);
+  const detail: ImDetail = { infId, vms: read.vms, listed: Object.keys(state.vmStates).length, unreadable: read.unreadable };
+  return { found: 'ours', object: { key, kind: 'Infrastructure', backend, ids: { infId }, spec: spec as never, status, detail } };
 }
 
-async function readVms(api: ImApi, infId: string, state: ImInfrastructureState, signal: AbortSignal): Promise<ImVm[]> {
+interface VmReads {
+  vms: ImVm[];
+  unreadable: number[];
+}
+
+async function readVms(api: ImApi, infId: string, state: ImInfrastructureState, signal: AbortSignal): Promise<VmReads> {
   const ids = Object.keys(state.vmStates).map(Number).sort((a, b) => a - b);
+  const unreadable: number[] = [];
   const vms = await Promise.all(
     ids.map(async (id) => {
-      const info = readRadl(await api.vmInfo(infId, String(id), signal)).find((s) => s.keyword === 'system');
+      let text: string;
+      try {
+        text = await api.vmInfo(infId, String(id), signal);
+      } catch (error) {
+        // Listed but not readable yet (still launching) or removed in between: a fact of this VM.
+        if (!isKind(error, 'NOT_FOUND')) throw error;
+        unreadable.push(id);
+        return undefined;
+      }
+      const info = readRadl(text).find((s) => s.keyword === 'system');
       if (!info) return undefined;
       return { id, system: info.id, state: state.vmStates[String(id)] ?? 'unknown', cpu: Number(feature(info, 'cpu.count')?.value ?? 0), memoryMB: memoryOf(info) };
     }),
   );
-  return vms.filter((v): v is ImVm => v !== undefined);
+  return { vms: vms.filter((v): v is ImVm => v !== undefined), unreadable: unreadable.sort((a, b) => a - b) };
 }
 
 function memoryOf(system: RadlSentence): number {
@@ -114,8 +144,18 @@ function systemFrom(s: RadlSentence, vms: ImVm[], configure: string | null): ImS
   return system;
 }
 
-async function statusOf(api: ImApi, infId: string, state: ImInfrastructureState, vms: ImVm[], spec: ImSpec, signal: AbortSignal): Promise<ObjectStatus> {
+/** CHANGING_STATES: IM is still carrying out a change (launch, contextualization). */
+const CHANGING_STATES = new Set(['pending', 'running']);
+
+async function statusOf(api: ImApi, infId: string, state: ImInfrastructureState, read: VmReads, spec: ImSpec, signal: AbortSignal): Promise<ObjectStatus> {
+  const { vms } = read;
   const states = vms.map((v) => v.state);
+  const launching = Object.entries(state.vmStates).filter(([, s]) => CHANGING_STATES.has(s)).map(([id]) => id);
+  if (state.state === 'pending' || read.unreadable.length > 0 || launching.length > 0) {
+    const unread = read.unreadable.length > 0 ? `; VM(s) ${idList(read.unreadable)} listed but not readable yet` : '';
+    const busy = launching.length > 0 ? `; VM(s) ${idList(launching)} pending or being configured` : '';
+    return { phase: 'progressing', changing: true, message: `IM is still changing infrastructure ${infId} (${state.state}, ${Object.keys(state.vmStates).length} VM(s) listed${busy}${unread})` };
+  }
   const bad = states.includes('failed') ? 'failed' : states.some((s) => s === 'unconfigured' || s === 'off' || s === 'unknown') ? 'degraded' : undefined;
   if (bad) {
     const message = await api.contMsg(infId, signal).catch(() => '');
@@ -127,16 +167,7 @@ async function statusOf(api: ImApi, infId: string, state: ImInfrastructureState,
   return { phase: 'progressing', message: `infrastructure ${state.state}; VMs ${states.join(', ') || 'none yet'}` };
 }
 
-/** markDuplicates: two infrastructures with one key must never be adopted silently. */
-function markDuplicates(objects: ObservedObject[]): ObservedObject[] {
-  const seen = new Set<string>();
-  return objects
-    .sort((a, b) => a.ids.infId!.localeCompare(b.ids.infId!))
-    .map((o) => {
-      if (!seen.has(o.key)) {
-        seen.add(o.key);
-        return o;
-      }
-      return { ...o, key: `${o.key}#duplicate-${o.ids.infId}`, status: { phase: 'degraded' as const, message: `a second infrastructure carries the key ${o.key}` } };
-    });
+
+function idList(ids: ReadonlyArray<string | number>): string {
+  return ids.length <= 5 ? ids.join(',') : `${ids.slice(0, 5).join(',')} and ${ids.length - 5} more`;
 }

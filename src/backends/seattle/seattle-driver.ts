@@ -5,7 +5,7 @@
  */
 import type { VesselSetResource, WorkloadResource } from '../../manifest/types.js';
 import type { Secret } from '../../errors/secret.js';
-import type { Intent } from '../../state/types.js';
+import type { Intent, ObjectRecord } from '../../state/types.js';
 import { ConvergeError } from '../../errors/converge-error.js';
 import type { XmlRpcClient } from '../../xmlrpc/client.js';
 import { clientForBackend, retryReporter } from '../backend-client.js';
@@ -15,11 +15,14 @@ import type {
   ApplyResult,
   DesiredObject,
   Driver,
+  IntentSettlement,
+  LookupResult,
   ObservedObject,
   ObserveContext,
   PlanProblem,
   RecoverContext,
   RecoveredIntent,
+  SettleContext,
 } from '../driver.js';
 import type { DriverDeps } from '../driver-deps.js';
 import { SeattleApi } from './seattle-api.js';
@@ -27,15 +30,17 @@ import { parseSeattleCredentials } from './seattle-credentials.js';
 import { applyVesselSet, releaseVesselSet } from './vessel-apply.js';
 import { checkCredits } from './vessel-check.js';
 import { observeVessels, type AccountView } from './vessel-observe.js';
-import { recoverAcquires } from './vessel-recover.js';
+import { recoverAcquires, settleAcquire } from './vessel-recover.js';
 import { expandVesselSet, VESSEL_HOOKS } from './vessel-spec.js';
 
 export class SeattleDriver implements Driver {
   readonly type = 'seattle' as const;
   readonly hooks = VESSEL_HOOKS;
   readonly name: string;
+  readonly identity: string;
   readonly #client: XmlRpcClient;
   readonly #api: SeattleApi;
+  readonly #graceMs: number;
   #view: AccountView | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -45,7 +50,10 @@ export class SeattleDriver implements Driver {
       throw new ConvergeError('INVALID', 'SEATTLE_CREDENTIALS', `backend ${this.name}: Seattle needs credentials (username and api_key or private_key)`);
     }
     this.#client = clientForBackend(deps);
-    this.#api = new SeattleApi(this.#client, parseSeattleCredentials(credentials.reveal(), credentials.source), retryReporter(deps));
+    const parsed = parseSeattleCredentials(credentials.reveal(), credentials.source);
+    this.identity = `Seattle user ${JSON.stringify(parsed.username)} at ${deps.url}`;
+    this.#api = new SeattleApi(this.#client, parsed, retryReporter(deps));
+    this.#graceMs = deps.backend.spec.timeouts.settleMs;
   }
 
   expand(resource: WorkloadResource): DesiredObject[] {
@@ -57,6 +65,20 @@ export class SeattleDriver implements Driver {
     const { objects, view } = await observeVessels(this.#api, this.name, ctx);
     this.#view = view;
     return objects;
+  }
+
+  /**
+   * lookup: observe reports every VesselSet state records (the API has no tags: what a set owns
+   * is its recorded handles), so nothing recorded is ever missing from it; a handle the account
+   * no longer holds is simply not counted. Records handed here are therefore reported gone.
+   */
+  async lookup(records: readonly ObjectRecord[]): Promise<LookupResult[]> {
+    return records.map((r) => ({ key: r.key, presence: 'gone' as const, evidence: 'no vessel recorded for it is held by the account' }));
+  }
+
+  /** settleIntent: see settleAcquire (an acquire of unknown outcome waits until its vessels are held). */
+  settleIntent(intent: Intent, observed: readonly ObservedObject[], ctx: SettleContext): IntentSettlement | undefined {
+    return settleAcquire(intent, observed, ctx.now, this.#graceMs);
   }
 
   check(desired: readonly DesiredObject[], observed: readonly ObservedObject[]): PlanProblem[] {

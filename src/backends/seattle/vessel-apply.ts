@@ -28,7 +28,7 @@ export async function applyVesselSet(deps: VesselApplyDeps, desired: DesiredObje
   const want = desired.spec as unknown as VesselSetSpecNormalised;
   const detail = (observed?.detail as VesselSetDetail | undefined) ?? { vessels: [], marginMs: want.renewalMarginMs };
   const held = new Map(detail.vessels.map((v) => [v.handle, v]));
-  const extra = () => ({ handles: Object.fromEntries([...held.values()].map((v) => [v.handle, v.type])) });
+  const extra = () => ({ handles: Object.fromEntries([...held.values()].map((v) => [v.handle, v.type])), account: deps.api.username });
   let acquireError: unknown;
   try {
     await releaseSurplus(deps.api, detail.vessels, want, held, ctx);

@@ -5,6 +5,8 @@
  * recorded handles missing from get_resource_info have expired or vanished and simply no longer
  * count. Live vessels recorded by no VesselSet are foreign and never touched.
  */
+import { ConvergeError } from '../../errors/converge-error.js';
+import type { ObjectRecord } from '../../state/types.js';
 import type { DesiredObject, ObservedObject, ObserveContext } from '../driver.js';
 import type { AccountInfo, SeattleApi, VesselInfo, VesselType } from './seattle-api.js';
 import { DEFAULT_MARGIN_MS, recordedHandles, type VesselSetSpecNormalised } from './vessel-spec.js';
@@ -29,6 +31,7 @@ export interface AccountView {
 
 export async function observeVessels(api: SeattleApi, backend: string, ctx: ObserveContext): Promise<{ objects: ObservedObject[]; view: AccountView }> {
   const [live, account] = await Promise.all([api.resourceInfo(ctx.signal), api.accountInfo(ctx.signal)]);
+  checkAccount(ctx.records, api.username);
   const byHandle = new Map(live.map((v) => [v.handle, v]));
   const ownedHandles = new Set<string>();
   const objects = ctx.records
@@ -39,7 +42,7 @@ export async function observeVessels(api: SeattleApi, backend: string, ctx: Obse
         return info ? [{ ...info, type }] : [];
       });
       vessels.forEach((v) => ownedHandles.add(v.handle));
-      return observedSet(record.key, backend, vessels, marginFor(record.key, ctx.desired), ctx.now);
+      return observedSet(record.key, backend, vessels, marginFor(record.key, ctx.desired), ctx.now, api.username);
     });
   return { objects, view: { account, live, ownedHandles } };
 }
@@ -49,7 +52,19 @@ function marginFor(key: string, desired: readonly DesiredObject[]): number {
   return spec?.renewalMarginMs ?? DEFAULT_MARGIN_MS;
 }
 
-function observedSet(key: string, backend: string, vessels: OwnedVessel[], marginMs: number, now: Date): ObservedObject {
+/**
+ * checkAccount: vessels are held per account, and a set's handles are only meaningful for the
+ * account that acquired them. Under another account they would all look expired, and converge
+ * would acquire a second set: that is an identity mismatch (UNAUTHORIZED), not absence.
+ */
+function checkAccount(records: readonly ObjectRecord[], username: string): void {
+  const other = records.find((r) => r.kind === 'VesselSet' && !r.orphaned && typeof r.extra?.account === 'string' && r.extra.account !== username);
+  if (other) {
+    throw new ConvergeError('UNAUTHORIZED', 'SEATTLE_OTHER_ACCOUNT', `${other.key} holds vessels of Seattle account ${JSON.stringify(other.extra!.account)}, not ${JSON.stringify(username)}`, { key: other.key });
+  }
+}
+
+function observedSet(key: string, backend: string, vessels: OwnedVessel[], marginMs: number, now: Date, account: string): ObservedObject {
   const counts: Record<VesselType, number> = { lan: 0, wan: 0, nat: 0, random: 0 };
   for (const v of vessels) counts[v.type] += 1;
   const due = vessels.filter((v) => v.expiresInSeconds * 1000 < marginMs).length;
@@ -65,7 +80,7 @@ function observedSet(key: string, backend: string, vessels: OwnedVessel[], margi
     status: { phase: 'ready', ...(inactive > 0 ? { message: `${inactive} vessel(s) on inactive nodes` } : {}) },
     detail,
     // Handles that expired or vanished are forgotten: a handle can be handed out again later.
-    extra: { handles: Object.fromEntries(vessels.map((v) => [v.handle, v.type])) },
+    extra: { handles: Object.fromEntries(vessels.map((v) => [v.handle, v.type])), account },
     ...(vessels.length > 0
       ? {
           lease: {

@@ -11,7 +11,8 @@
  * Vessels that cannot be attributed this way are reported, never adopted.
  */
 import type { Intent } from '../../state/types.js';
-import type { RecoverContext, RecoveredIntent } from '../driver.js';
+import type { IntentSettlement, ObservedObject, RecoverContext, RecoveredIntent } from '../driver.js';
+import type { VesselSetDetail } from './vessel-observe.js';
 import { handleDigest } from './handle-digest.js';
 import type { SeattleApi, VesselType } from './seattle-api.js';
 import { recordedHandles } from './vessel-spec.js';
@@ -54,4 +55,20 @@ function attributable(intent: Intent, next: Intent | undefined, live: string[]):
 function digests(intent: Intent): Set<string> | undefined {
   const list = intent.context?.before;
   return Array.isArray(list) ? new Set(list as string[]) : undefined;
+}
+
+/**
+ * settleAcquire accounts for an acquire whose outcome is unknown: settled once its VesselSet holds
+ * a vessel that was not held before the call (the apply step or recover adopted what it got);
+ * until then it waits, for the backend's settle grace, so that recover (run on every pass while
+ * the intent is unsettled) can adopt vessels that land late, instead of acquiring a second set.
+ */
+export function settleAcquire(intent: Intent, observed: readonly ObservedObject[], now: Date, graceMs: number): IntentSettlement | undefined {
+  if (intent.method !== 'acquire_resources') return undefined;
+  const before = digests(intent) ?? new Set<string>();
+  const held = ((observed[0]?.detail as VesselSetDetail | undefined)?.vessels ?? []).filter((v) => !before.has(handleDigest(v.handle)));
+  if (held.length > 0) return { verdict: 'settled', note: `acquire_resources ${intent.target}: ${intent.key} holds ${held.length} vessel(s) acquired since` };
+  const waited = now.getTime() - Date.parse(intent.startedAt);
+  if (waited < graceMs) return { verdict: 'waiting', message: `acquire_resources ${intent.target} has an unknown outcome; looking for its vessels before acquiring again` };
+  return { verdict: 'settled', note: `acquire_resources ${intent.target}: no vessel it could have acquired appeared within ${Math.round(graceMs / 1000)}s` };
 }

@@ -9,9 +9,9 @@ import type { InfrastructureResource, WorkloadResource } from '../../manifest/ty
 import type { Secret } from '../../errors/secret.js';
 import { ConvergeError } from '../../errors/converge-error.js';
 import type { FieldChange } from '../../plan/types.js';
-import type { Intent } from '../../state/types.js';
+import type { Intent, ObjectRecord } from '../../state/types.js';
 import type {
-  ApplyContext, ApplyResult, DesiredObject, Driver, ObserveContext, ObservedObject, ObserveHint, RecoverContext, RecoveredIntent,
+  ApplyContext, ApplyResult, DesiredObject, Driver, LookupResult, ObserveContext, ObservedObject, ObserveHint, RecoverContext, RecoveredIntent,
 } from '../driver.js';
 import type { DriverDeps } from '../driver-deps.js';
 import { clientOptionsForBackend, retryReporter } from '../backend-client.js';
@@ -23,6 +23,7 @@ import { deleteObject } from './apply/delete.js';
 import { xenEvents } from './events/event-stream.js';
 import type { Inventory } from './observe/inventory.js';
 import { XenLookup } from './observe/lookup.js';
+import { lookupRecords } from './observe/lookup-records.js';
 import { observeInventory, readInventory, type XenDetail } from './observe/observe.js';
 import { parseXenOptions } from './xen-options.js';
 import { realizeVm } from './apply/realize.js';
@@ -34,6 +35,7 @@ export class XenDriver implements Driver {
   readonly type = 'xenapi' as const;
   readonly hooks = XEN_HOOKS;
   readonly name: string;
+  readonly identity: string;
   readonly #session: XenSession;
   readonly #api: XenApi;
   readonly #lookup: XenLookup;
@@ -45,9 +47,11 @@ export class XenDriver implements Driver {
     if (!credentials) {
       throw new ConvergeError('INVALID', 'XEN_CREDENTIALS_MISSING', `backend ${this.name}: XenAPI needs credentials (credentials.fromFile or fromEnv)`);
     }
+    const parsed = parseXenCredentials(credentials.reveal(), credentials.source);
+    this.identity = `xapi user ${JSON.stringify(parsed.username)} at ${deps.url}`;
     this.#session = new XenSession({
       url: deps.url,
-      credentials: parseXenCredentials(credentials.reveal(), credentials.source),
+      credentials: parsed,
       client: clientOptionsForBackend(deps),
       onRetry: retryReporter(deps),
     });
@@ -66,6 +70,10 @@ export class XenDriver implements Driver {
     this.#inventory = inventory;
     this.#lookup.setInventory(inventory);
     return observeInventory(inventory, this.name, ctx.records, ctx.desired);
+  }
+
+  lookup(records: readonly ObjectRecord[], ctx: ObserveContext): Promise<LookupResult[]> {
+    return lookupRecords(this.#api, records, ctx.signal);
   }
 
   create(desired: DesiredObject, ctx: ApplyContext): Promise<ApplyResult> {

@@ -4,9 +4,9 @@
  * plan document itself. Plan never mutates anything and takes no lock.
  */
 import { writeFile } from 'node:fs/promises';
-import { observeAll } from '../../engine/observe-all.js';
 import { checkPlan } from '../../engine/check-plan.js';
-import { planChanges } from '../../plan/plan-changes.js';
+import { planFromSurvey, settleGraceFor } from '../../engine/plan-pass.js';
+import { survey } from '../../engine/survey.js';
 import { renderPlan } from '../../plan/render.js';
 import { hasChanges } from '../../plan/types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -26,20 +26,15 @@ export async function planCommand(dir: string, out: Output, options: PlanOptions
   try {
     const state = await ws.store.read();
     const signal = new AbortController().signal;
-    const observation = await observeAll(ws.drivers, { owner: state.owner, signal, sink: out.json ? quiet : out, state, now: new Date(), desired: ws.desired });
+    const now = new Date();
+    // Plan only looks: no recovery, no journal writes, no lock.
+    const looked = await survey({ drivers: ws.drivers, journal: ws.store.journal, state, desired: ws.desired, signal, sink: out.json ? quiet : out, stats: ws.stats, now, recover: false, settle: false, graceMs: settleGraceFor(ws) });
+    const { observation } = looked;
     for (const [backend, error] of observation.unavailable) out.error(`backend ${backend} could not be observed: ${error.message} [${error.code}]`);
     if (observation.unavailable.size > 0) return EXIT.failure;
     checkPlan(ws, observation);
-    const plan = planChanges({
-      desired: ws.desired,
-      observed: observation.objects,
-      state,
-      hooks: Object.fromEntries([...ws.drivers].map(([name, d]) => [name, d.hooks])),
-      prune: (backend) => Boolean(options.prune) || Boolean(ws.backends.get(backend)?.spec.prune),
-      manifestsDigest: ws.manifests.digest,
-      now: new Date(),
-      generator: GENERATOR,
-    });
+    const prune = (backend: string): boolean => Boolean(options.prune) || Boolean(ws.backends.get(backend)?.spec.prune);
+    const plan = planFromSurvey(ws, looked, state, { prune, generator: GENERATOR, now });
     if (options.out) await writeFile(options.out, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
     if (out.json) out.record(plan);
     else {

@@ -82,14 +82,15 @@ async function readPlanFile(path: string): Promise<Plan> {
 
 function printReport(report: RunReport, out: Output): void {
   if (out.json) return out.record({ type: 'report', ...report });
-  const ok = report.objects.filter((o) => o.result === 'converged' || o.result === 'deleted').length;
+  const settled = (o: RunReport['objects'][number]): boolean => o.result === 'converged' || o.result === 'deleted' || o.result === 'released';
+  const ok = report.objects.filter(settled).length;
   out.line('');
   out.line(
     `${report.outcome === 'converged' ? 'Converged' : 'Not converged'}: ${ok} of ${report.objects.length} object(s) ` +
       `(${report.passes} pass(es), ${(report.durationMs / 1000).toFixed(1)}s, ${Object.values(report.calls).reduce((a, b) => a + b, 0)} call(s), ${report.mutatingCalls} mutating).`,
   );
   for (const o of report.objects) {
-    const mark = o.result === 'converged' || o.result === 'deleted' ? '✓' : o.result === 'pending' ? '…' : '✗';
+    const mark = settled(o) ? '✓' : o.result === 'pending' ? '…' : '✗';
     out.line(`  ${mark} ${o.key} ${o.result}${o.reason ? `: ${o.reason.split('\n').join('\n      ')}` : ''}${o.code ? ` [${o.code}]` : ''}`);
   }
   if (report.retries.length > 0) {

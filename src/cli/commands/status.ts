@@ -3,7 +3,7 @@
  * ids, live phase (observed now) and the last apply recorded in state, with its git revision.
  * Read-only: no lock, no mutating call.
  */
-import { observeAll } from '../../engine/observe-all.js';
+import { observeAll } from '../../engine/observe/observe-all.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { openWorkspace } from '../../workspace/open-workspace.js';
 import type { CommonOptions } from '../options.js';

@@ -22,7 +22,7 @@ export function outcomesFromReport(report: RunReport, keys: Iterable<string>, fa
 }
 
 function outcomeOf(key: string, objects: readonly ObjectReport[], failureKinds: ReadonlyMap<string, string>): ResourceOutcome {
-  const desired = objects.filter((o) => o.result !== 'deleted');
+  const desired = objects.filter((o) => o.result !== 'deleted' && o.result !== 'released');
   if (desired.length === 0) return { key, result: 'released' };
   const failed = desired.find((o) => o.result === 'failed' || o.result === 'skipped');
   if (failed) {

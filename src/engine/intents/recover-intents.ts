@@ -1,30 +1,33 @@
 /**
- * recoverIntents gives each driver that has a `recover` hook its backend's journal intents since
- * the last compaction, before the run's first observation, and records what it settled: notes in
- * the journal (for open intents), adopted ids and facts in state. Open intents a driver leaves
- * alone are settled later by observation (settle-intents.ts).
+ * recoverIntents gives each driver that has a `recover` hook its backend's journal intents, and
+ * records what it settled: notes in the journal (for unsettled intents), adopted ids and facts in
+ * state. On a run's first pass a driver gets every intent since the last compaction; on later
+ * passes only the unsettled ones (calls whose reply was lost or late in this run), so that what
+ * such a call did is adopted however late it lands. Intents a driver leaves alone are settled by
+ * observation (settle-intents.ts).
  */
-import type { DesiredObject, Driver } from '../backends/driver.js';
-import type { Journal, StateSnapshot } from '../state/types.js';
-import type { EventSink } from './events.js';
-import { makeApplyContext } from './apply-context.js';
-import type { RunStats } from './run-stats.js';
+import type { DesiredObject, Driver } from '../../backends/driver.js';
+import { isUnsettled, type Journal, type StateSnapshot } from '../../state/types.js';
+import type { EventSink } from '../events.js';
+import { makeApplyContext } from '../apply-context.js';
+import { isInFlight } from './in-flight.js';
+import type { RunStats } from '../run-stats.js';
 
 export async function recoverIntents(
   drivers: ReadonlyMap<string, Driver>,
-  options: { journal: Journal; state: StateSnapshot; desired: readonly DesiredObject[]; signal: AbortSignal; sink: EventSink; stats: RunStats; now: Date },
+  options: { journal: Journal; state: StateSnapshot; desired: readonly DesiredObject[]; signal: AbortSignal; sink: EventSink; stats: RunStats; now: Date; only: 'recent' | 'unsettled' },
 ): Promise<void> {
-  const recent = await options.journal.recent();
+  const recent = (options.only === 'recent' ? await options.journal.recent() : await options.journal.unsettled()).filter((i) => !isInFlight(i.id));
   for (const driver of drivers.values()) {
     const mine = recent.filter((i) => i.backend === driver.name);
     if (!driver.recover || mine.length === 0) continue;
     const records = Object.values(options.state.objects).filter((r) => r.backend === driver.name);
-    const mutateCtx = makeApplyContext({ key: `recover/${driver.name}`, backend: driver.name, owner: options.state.owner, journal: options.journal, signal: options.signal, sink: options.sink, stats: options.stats });
+    const mutateCtx = makeApplyContext({ key: `recover/${driver.name}`, backend: driver.name, action: 'recover', owner: options.state.owner, journal: options.journal, signal: options.signal, sink: options.sink, stats: options.stats });
     const desired = options.desired.filter((d) => d.backend === driver.name);
     const settled = await driver.recover(mine, { signal: options.signal, owner: options.state.owner, records, now: options.now, desired, mutate: mutateCtx.mutate });
     for (const s of settled) {
       const intent = mine.find((i) => i.id === s.intentId);
-      if (intent?.status === 'open') await options.journal.settle(s.intentId, s.note, s.ids ? { ids: s.ids } : undefined);
+      if (intent && isUnsettled(intent)) await options.journal.settle(s.intentId, s.note, s.ids ? { ids: s.ids } : undefined);
       options.sink.emit({ type: 'intent-settled', key: s.key ?? intent?.key ?? '', method: intent?.method ?? '', note: s.note });
       if (s.key && (s.ids || s.extra)) recordAdopted(options.state, driver.name, s, options.now);
     }

@@ -3,7 +3,7 @@
  * on every pass (what `reconcile` and `plan` want); watch mode passes a cache so that a quiet
  * system costs no reads beyond the event stream and the periodic resync.
  */
-import type { Driver } from '../backends/driver.js';
+import type { Driver } from '../../backends/driver.js';
 import { observeAll, type ObserveAllOptions, type Observation } from './observe-all.js';
 
 export interface ObservationSource {

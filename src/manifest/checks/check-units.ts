@@ -20,6 +20,8 @@ export const UNIT_FIELDS: Record<Kind, readonly UnitField[]> = {
   Backend: [
     { pattern: ['spec', 'timeouts', 'call'], unit: 'duration' },
     { pattern: ['spec', 'timeouts', 'connect'], unit: 'duration' },
+    { pattern: ['spec', 'timeouts', 'mutate'], unit: 'duration' },
+    { pattern: ['spec', 'timeouts', 'settle'], unit: 'duration' },
   ],
   Infrastructure: [
     { pattern: ['spec', 'systems', '*', 'memory'], unit: 'size' },

@@ -16,8 +16,8 @@ export interface BackendManifestSpec {
   url: string;
   credentials?: CredentialRef;
   tls?: { caFile?: string; insecureSkipVerify?: boolean };
-  limits?: { concurrency?: number; callsPerSecond?: number };
-  timeouts?: { call?: string; connect?: string };
+  limits?: { concurrency?: number; connections?: number; callsPerSecond?: number };
+  timeouts?: { call?: string; connect?: string; mutate?: string; settle?: string };
   prune?: boolean;
   options?: Record<string, unknown>;
 }

@@ -3,10 +3,11 @@
  * `VM.get_all_records_where` (guest VMs and templates: xapi's filter compares whole stored
  * values, so the `other_config` marker itself is matched client-side), and `get_all_records` of
  * VBD, VDI, VIF and network. From them:
- * - our VMs (marker naming our owner), one object per key; more VMs with one key appear as
- *   `<key>#duplicate-<uuid>` (degraded), which the planner deletes while the resource is desired;
- * - our networks likewise, and declared networks that already existed (used as-is, flagged so
- *   that they are never deleted), found by name for the desired objects and state's records;
+ * - our VMs (marker naming our owner); two VMs with one key are both reported under it, and the
+ *   engine keeps the one state records (the other is surplus); the first seen claims the key's
+ *   loose disks;
+ * - our networks likewise, and declared networks that already existed (used as-is, `external`:
+ *   never deleted, only forgotten), found by name for the desired objects and state's records;
  * - converge-marked disks whose VM is gone, as `<key>#vdi-<uuid>`, so they are deleted rather
  *   than leaked (VM.destroy keeps disks).
  * Output lists VMs first, then loose disks, then networks: dependents before what they depend on.
@@ -63,13 +64,11 @@ function observeVms(inv: Inventory, backend: string): ObservedObject[] {
     const spec = observedVmSpec(facts, inv);
     const status = deleting
       ? { phase: 'degraded' as const, message: `VM ${vm.nameLabel} was being deleted` }
-      : duplicate
-      ? { phase: 'degraded' as const, message: `a second VM carries the key ${key}` }
       : vm.busy
         ? { phase: 'progressing' as const, message: `VM ${vm.nameLabel}: an operation is in progress` }
         : { phase: 'ready' as const };
     return {
-      key: deleting ? `${key}#deleting-${vm.uuid}` : duplicate ? `${key}#duplicate-${vm.uuid}` : key,
+      key: deleting ? `${key}#deleting-${vm.uuid}` : key,
       kind: 'Infrastructure' as const,
       backend,
       ids: { uuid: vm.uuid },
@@ -102,18 +101,15 @@ function observeLooseVdis(inv: Inventory, backend: string, vmKeys: Set<string | 
 
 function observeNetworks(inv: Inventory, backend: string): ObservedObject[] {
   const out: ObservedObject[] = [];
-  const seen = new Set<string>();
   for (const network of inv.ourNetworks()) {
     const key = inv.keyOf(network.otherConfig)!;
-    const duplicate = seen.has(key);
-    seen.add(key);
     out.push({
-      key: duplicate ? `${key}#duplicate-${network.uuid}` : key,
+      key,
       kind: 'Infrastructure',
       backend,
       ids: { uuid: network.uuid },
       spec: { name: parseKey(key)?.name ?? network.nameLabel },
-      status: duplicate ? { phase: 'degraded', message: `a second network carries the key ${key}` } : { phase: 'ready' },
+      status: { phase: 'ready' },
       detail: { kind: 'network', ref: network.ref, external: false } satisfies XenDetail,
     });
   }
@@ -143,6 +139,7 @@ function existingNetwork(inv: Inventory, backend: string, key: string): Observed
       ids: { uuid: network.uuid, external: 'true' },
       spec: { name: parsed.name },
       status: { phase: 'ready' },
+      external: true,
       detail: { kind: 'network', ref: network.ref, external: true } satisfies XenDetail,
     },
   ];

@@ -8,7 +8,9 @@
  * - `VM.clone`: adopt the clone only if exactly one unmarked VM has the intent's name and was not
  *   among the VMs that had it before — nor, when a later clone of the same name followed, created
  *   after that one began (it is the later clone's); none: it did not happen; several: ambiguous,
- *   reported and left alone;
+ *   reported and left alone. When an earlier intent of this recovery already gave the key its VM,
+ *   the clone is our own debris: it is marked with the key *and* `converge.deleting`, so the next
+ *   pass finishes it off with its disks, as an interrupted delete is (never a second live copy);
  * - a `VM.clone` that completed (`done`, its ref in the outcome) but whose marking never finished
  *   (the run died in between): mark that VM, unless it is gone or already marked;
  * - `VM.add_to_other_config`: finish marking that VM (once per VM; unless someone else owns it).
@@ -17,7 +19,7 @@
  */
 import type { Intent } from '../../../state/types.js';
 import type { RecoverContext, RecoveredIntent } from '../../driver.js';
-import type { Actor } from '../apply/actor.js';
+import { repeat, type Actor } from '../apply/actor.js';
 import type { XenApi } from '../api/xen-api.js';
 import { markVm, parseCloneTarget, parseMarkTarget, settleTasks, unmarkedClones } from '../apply/clone.js';
 import { isXenCode } from '../api/errors.js';
@@ -37,8 +39,10 @@ export async function recoverIntents(api: XenApi, lookup: XenLookup, intents: re
     const result = await finishCloneMarking(actor(intent.key), intent);
     if (result) settled.push(result);
   }
+  const keyed = new Set(settled.map((r) => r.key));
   for (const intent of uncertain.filter((i) => i.method === 'VM.clone')) {
-    const result = await recoverClone(actor(intent.key), intent, nextCloneOfSameName(intents, intent));
+    const result = await recoverClone(actor(intent.key), intent, nextCloneOfSameName(intents, intent), keyed.has(intent.key));
+    if (result?.ids) keyed.add(intent.key);
     if (result) settled.push(result);
   }
   const marks = new Map<string, Intent[]>();
@@ -76,7 +80,7 @@ function nextCloneOfSameName(intents: readonly Intent[], intent: Intent): Intent
   return later.find((i) => i.method === 'VM.clone' && parseCloneTarget(i.target)?.name === name);
 }
 
-async function recoverClone(actor: Actor, intent: Intent, next: Intent | undefined): Promise<RecoveredIntent | undefined> {
+async function recoverClone(actor: Actor, intent: Intent, next: Intent | undefined, keyTaken: boolean): Promise<RecoveredIntent | undefined> {
   const clone = parseCloneTarget(intent.target);
   if (!clone) return undefined;
   const beforeNext = next ? parseCloneTarget(next.target)?.before : undefined;
@@ -87,6 +91,11 @@ async function recoverClone(actor: Actor, intent: Intent, next: Intent | undefin
     return { intentId: intent.id, note: `VM.clone with unknown outcome: ${found.length} unmarked VMs named ${clone.name} (${uuids}); ambiguous, left alone` };
   }
   const vm = found[0]!;
+  if (keyTaken) {
+    await repeat(actor, 'VM.add_to_other_config', `vm ${vm.uuid} deleting`, [vm.ref, 'converge.deleting', 'true'], ['MAP_DUPLICATE_KEY']);
+    await markVm(actor, vm.ref, { key: intent.key, template: clone.template, arch: clone.arch }, { ...vm.otherConfig, 'converge.deleting': 'true' });
+    return { intentId: intent.id, note: `VM.clone with unknown outcome: VM ${vm.uuid} named ${clone.name} is a second clone for ${intent.key}; marked for deletion` };
+  }
   await markVm(actor, vm.ref, { key: intent.key, template: clone.template, arch: clone.arch }, vm.otherConfig);
   return { intentId: intent.id, note: `VM.clone with unknown outcome: adopted VM ${vm.uuid} named ${clone.name}`, key: intent.key, ids: { uuid: vm.uuid } };
 }

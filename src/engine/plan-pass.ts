@@ -1,0 +1,46 @@
+/**
+ * planFromSurvey runs the pure planner on what a survey found, for `plan`, `reconcile` and watch
+ * passes alike: desired objects of backends that could be observed (and in scope), the keys in
+ * motion, contested or with surplus copies, and the backend's plan hooks.
+ */
+import { planChanges } from '../plan/plan-changes.js';
+import type { Plan } from '../plan/types.js';
+import type { StateSnapshot } from '../state/types.js';
+import { inScope } from './scope.js';
+import type { Survey } from './survey.js';
+import type { Workspace } from './workspace.js';
+
+/** DEFAULT_SETTLE_GRACE_MS: how long an absent object of an unanswered create may still appear. */
+export const DEFAULT_SETTLE_GRACE_MS = 15_000;
+
+export interface PlanPassOptions {
+  prune: (backend: string) => boolean;
+  scope?: ReadonlySet<string> | undefined;
+  generator: string;
+  now: Date;
+}
+
+export function planFromSurvey(ws: Workspace, looked: Survey, state: StateSnapshot, options: PlanPassOptions): Plan {
+  const { observation } = looked;
+  const visible = ws.desired.filter((d) => !observation.unavailable.has(d.backend) && inScope(options.scope, d.key));
+  const inView = <T extends { key: string }>(items: Iterable<T>): T[] => [...items].filter((i) => inScope(options.scope, i.key));
+  return planChanges({
+    desired: visible,
+    observed: options.scope ? inView(observation.objects) : observation.objects,
+    state,
+    hooks: Object.fromEntries([...ws.drivers].map(([name, d]) => [name, d.hooks])),
+    prune: options.prune,
+    manifestsDigest: ws.manifests.digest,
+    now: options.now,
+    generator: options.generator,
+    inMotion: looked.inMotion,
+    contested: looked.contested,
+    surplus: options.scope ? looked.surplus.filter((s) => inScope(options.scope, s.of)) : looked.surplus,
+    gone: observation.gone,
+  });
+}
+
+/** settleGraceFor reads each backend's settle grace (timeouts.settle) from the workspace. */
+export function settleGraceFor(ws: Workspace): (backend: string) => number {
+  return (backend) => ws.backends.get(backend)?.spec.timeouts.settleMs ?? DEFAULT_SETTLE_GRACE_MS;
+}

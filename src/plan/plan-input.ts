@@ -1,0 +1,35 @@
+/**
+ * PlanInput is everything the pure planner reads: what is desired, what was observed (and what
+ * observation learned about keys in motion, contested or surplus), what state remembers, and
+ * the per-backend rules. Plain data, so planner tests are tables.
+ */
+import type { DesiredObject, ObservedObject, PlanHooks } from '../backends/driver.js';
+import type { StateSnapshot } from '../state/types.js';
+
+/** SurplusCopy is a live copy of key `of` that converge does not keep (see engine surplus.ts). */
+export interface SurplusCopy {
+  object: ObservedObject;
+  of: string;
+  /** kept describes the copy kept under `of`; absent when no copy is provably converge's. */
+  kept?: string;
+}
+
+export interface PlanInput {
+  desired: DesiredObject[];
+  observed: ObservedObject[];
+  state: Pick<StateSnapshot, 'lineage' | 'serial' | 'objects'>;
+  hooks: Record<string, PlanHooks>;
+  prune: (backend: string) => boolean;
+  manifestsDigest: string;
+  now: Date;
+  generator: string;
+  /** inMotion maps keys to what they wait for: no action is planned for them. */
+  inMotion?: ReadonlyMap<string, string>;
+  /** contested maps keys with several live copies, none provably ours, to the explanation. */
+  contested?: ReadonlyMap<string, string>;
+  /** surplus are live copies of keys that converge does not keep. */
+  surplus?: readonly SurplusCopy[];
+  /** gone maps recorded keys to the backend's proof that they no longer exist. */
+  gone?: ReadonlyMap<string, string>;
+}
+
