@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 const Serializer = require('xmlrpc/lib/serializer') as {
   serializeMethodCall(method: string, params: XmlRpcValue[], encoding?: string): string;
   serializeMethodResponse(value: XmlRpcValue): string;
-  serializeFault(fault: { faultCode: number; faultString: string }): string;
+  serializeFault(fault: { faultCode: number | string; faultString: string }): string;
 };
 
 // Every dateTime is read as an exact instant: explicit offsets are honoured, zone-less values are UTC.
@@ -34,7 +34,7 @@ export function encodeResponse(value: XmlRpcValue): string {
   return Serializer.serializeMethodResponse(value);
 }
 
-export function encodeFault(faultCode: number, faultString: string): string {
+export function encodeFault(faultCode: number | string, faultString: string): string {
   return Serializer.serializeFault({ faultCode, faultString });
 }
 

@@ -13,11 +13,21 @@
  *   `<class 'Exception'>:method "X" is not supported`, IM's wording).
  * - A handler throwing XmlRpcFault answers with that fault; anything else thrown answers with
  *   fault code 1 and the error's message, and is counted as `error` in the call log.
- * - With `knobs`, every API call is delayed, fault-injected and logged, and `converge.sim.*`
- *   control methods are served.
+ * - With `knobs`, every API call is delayed, fault-injected and logged, `converge.sim.*`
+ *   control methods are served, and connections go through the knobs' listen-backlog model
+ *   (sim/backlog.ts; off unless set), control calls included since it acts per connection.
  * - Responses over `gzipThreshold` bytes are gzipped when the client accepts gzip.
+ * - With `closeAfterReply`, every reply carries `Connection: close` and the connection ends
+ *   after it, as with an HTTP/1.0 server (Python's BaseHTTPRequestHandler): each call of a
+ *   keep-alive client then opens a new connection, as it does against the real server.
+ * - With `tls`, the server speaks HTTPS; with `tls.requestCert` it asks every client for a
+ *   certificate without checking who signed it (fedd accepts self-signed certificates and takes
+ *   the key as the caller's identity), and handlers see it as `peerCertificate`.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { X509Certificate } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,13 +37,23 @@ import type { XmlRpcValue } from './value.js';
 import type { SimKnobs } from './sim/knobs.js';
 import { CONTROL_PREFIX, controlHandlers } from './sim/control.js';
 import type { CallOutcome } from './sim/call-log.js';
-import type { FaultRule } from './sim/fault-rules.js';
+import { LATE_REPLY_DEFAULT_MS, type FaultRule } from './sim/fault-rules.js';
 
 export interface CallContext {
   method: string;
   headers: IncomingHttpHeaders;
   /** signal aborts when the client goes away before the answer. */
   signal: AbortSignal;
+  /** peerCertificate is the client's TLS certificate, when the server has `tls` and the client sent one. */
+  peerCertificate?: X509Certificate;
+}
+
+/** XmlRpcTlsOptions makes the server HTTPS: its key and certificate (PEM), and whether to ask clients for theirs. */
+export interface XmlRpcTlsOptions {
+  key: string;
+  cert: string;
+  /** requestCert asks for a client certificate; any certificate is accepted, none is too. */
+  requestCert?: boolean;
 }
 
 export type MethodHandler = (params: XmlRpcValue[], call: CallContext) => XmlRpcValue | Promise<XmlRpcValue>;
@@ -56,6 +76,15 @@ export interface XmlRpcServerOptions {
   acceptAnyPath?: boolean;
   /** malformedRequest answers a POST whose body is not an XML-RPC call (default: fault code 1). */
   malformedRequest?: (info: MalformedRequest) => PlainReply;
+  /** closeAfterReply ends every connection after its reply (HTTP/1.0 servers). */
+  closeAfterReply?: boolean;
+  /**
+   * classifyResult names the call-log outcome of a value a handler returned, for protocols that
+   * answer failures as values (XenAPI's `{Status: "Failure"}`); undefined or absent: `ok`.
+   */
+  classifyResult?: (value: XmlRpcValue) => CallOutcome | undefined;
+  /** tls serves HTTPS instead of HTTP. */
+  tls?: XmlRpcTlsOptions;
 }
 
 export interface MalformedRequest {
@@ -70,6 +99,20 @@ export interface PlainReply {
   body: string;
 }
 
+/**
+ * HttpReplyError, thrown by a handler, answers the call with a plain HTTP reply instead of a
+ * fault (PLC answers an uncaught Python exception with HTTP 500).
+ */
+export class HttpReplyError extends Error {
+  readonly reply: PlainReply;
+
+  constructor(reply: PlainReply) {
+    super(`HTTP ${reply.status}`);
+    this.name = 'HttpReplyError';
+    this.reply = reply;
+  }
+}
+
 export interface RunningXmlRpcServer {
   url: string;
   port: number;
@@ -81,21 +124,28 @@ const defaultUnknown = (method: string): XmlRpcFault =>
 
 export async function startXmlRpcServer(options: XmlRpcServerOptions): Promise<RunningXmlRpcServer> {
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     void handleRequest(options, req, res);
-  });
+  };
+  const tls = options.tls;
+  const server = tls
+    ? createHttpsServer({ key: tls.key, cert: tls.cert, requestCert: tls.requestCert ?? false, rejectUnauthorized: false }, listener)
+    : createServer(listener);
   server.keepAliveTimeout = 30_000;
-  server.on('connection', (socket) => {
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    if (!tls) options.knobs?.backlog.admit(socket);
   });
+  // Requests arrive on the TLS socket, so that is the one the backlog model must know.
+  if (tls) server.on('secureConnection', (socket: TLSSocket) => options.knobs?.backlog.admit(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/`,
+    url: `${tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}/`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
@@ -106,7 +156,18 @@ export async function startXmlRpcServer(options: XmlRpcServerOptions): Promise<R
 }
 
 async function handleRequest(options: XmlRpcServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const abort = new AbortController();
+  // Abort only when the client left before the answer (creating the abort reason costs).
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const backlog = options.knobs?.backlog;
+  if (backlog) {
+    if (!(await backlog.served(req.socket, abort.signal))) return;
+    res.on('finish', () => backlog.done(req.socket));
+  }
   if (options.serverHeader) res.setHeader('Server', options.serverHeader);
+  if (options.closeAfterReply) res.setHeader('Connection', 'close');
   const paths = options.paths ?? ['/', '/RPC2'];
   if (req.method !== 'POST') return sendPlain(res, 501, 'Unsupported method');
   const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -120,12 +181,9 @@ async function handleRequest(options: XmlRpcServerOptions, req: IncomingMessage,
     if (options.malformedRequest) return sendReply(res, options.malformedRequest({ path, body, error: error as Error }));
     return sendXml(options, req, res, encodeFault(1, `<class 'xml.parsers.expat.ExpatError'>:${(error as Error).message}`));
   }
-  const abort = new AbortController();
-  // Abort only when the client left before the answer (creating the abort reason costs).
-  res.on('close', () => {
-    if (!res.writableFinished) abort.abort();
-  });
   const context: CallContext = { method: call.method, headers: req.headers, signal: abort.signal };
+  const peerCertificate = options.tls ? (req.socket as TLSSocket).getPeerX509Certificate?.() : undefined;
+  if (peerCertificate) context.peerCertificate = peerCertificate;
 
   if (options.knobs && call.method.startsWith(CONTROL_PREFIX)) {
     return answerControl(options, options.knobs, call, req, res);
@@ -160,8 +218,13 @@ async function answerCall(
   let outcome: CallOutcome = 'ok';
   try {
     const value = await handler(call.params, context);
+    outcome = options.classifyResult?.(value) ?? 'ok';
     xml = (options.encodeValue ?? encodeResponse)(value);
   } catch (error) {
+    if (error instanceof HttpReplyError) {
+      log('error');
+      return sendReply(res, error.reply);
+    }
     outcome = error instanceof XmlRpcFault ? 'fault' : 'error';
     const fault = error instanceof XmlRpcFault ? error : new XmlRpcFault(1, String((error as Error).message ?? error));
     xml = encodeFault(fault.faultCode, fault.faultString);
@@ -171,7 +234,13 @@ async function answerCall(
     req.socket.destroy();
     return;
   }
-  log(outcome);
+  if (rule?.mode === 'late-reply') {
+    // The effects happened; only the answer waits (or is dropped if the client gives up first).
+    await sleep(rule.delayMs ?? LATE_REPLY_DEFAULT_MS, undefined, { signal: context.signal }).catch(() => undefined);
+    log('injected:late-reply');
+  } else {
+    log(outcome);
+  }
   sendXml(options, req, res, xml);
 }
 
@@ -194,6 +263,7 @@ async function applyInjectedFault(options: XmlRpcServerOptions, rule: FaultRule,
       await sleep(rule.delayMs ?? 1000).catch(() => undefined);
       return false;
     case 'lose-reply':
+    case 'late-reply':
       return false;
   }
 }
@@ -219,7 +289,7 @@ function answerControl(
 }
 
 function sendXml(options: XmlRpcServerOptions, req: IncomingMessage, res: ServerResponse, xml: string): void {
-  if (res.destroyed) return;
+  if (res.destroyed || req.socket.destroyed) return;
   let payload: Buffer = Buffer.from(xml, 'utf8');
   const threshold = options.gzipThreshold === undefined ? 1400 : options.gzipThreshold;
   const headers: Record<string, string | number> = { 'Content-Type': 'text/xml' };

@@ -7,7 +7,8 @@
 import type { XmlRpcValue } from '../value.js';
 import { isStruct } from '../value.js';
 
-export type CallOutcome = 'ok' | 'fault' | `injected:${string}` | 'error';
+/** CallOutcome: `failure:<CODE>` is an API failure answered as a value (see the server's classifyResult). */
+export type CallOutcome = 'ok' | 'fault' | `injected:${string}` | 'error' | `failure:${string}`;
 
 export interface CallLogEntry {
   seq: number;

@@ -9,6 +9,9 @@
  *   converge.sim.callLog([sinceSeq])           entries after sinceSeq
  *   converge.sim.callCounts([sinceSeq])        {method: count}
  *   converge.sim.clearCallLog()
+ *   converge.sim.setBacklog(limit [, penaltyMs])   hold connections beyond `limit` in service
+ *                                              for penaltyMs (default 1000); 0 turns it off
+ *   converge.sim.backlogStats()                {limit, penaltyMs, penalized}
  *
  * Control calls are never logged, delayed or fault-injected themselves.
  */
@@ -46,5 +49,10 @@ export function controlHandlers(knobs: SimKnobs): Record<string, ControlHandler>
       knobs.log.clear();
       return true;
     },
+    'converge.sim.setBacklog': ([limit, penaltyMs]) => {
+      knobs.setBacklog(Number(limit), penaltyMs === undefined ? undefined : Number(penaltyMs));
+      return true;
+    },
+    'converge.sim.backlogStats': () => ({ ...knobs.backlogStats() }),
   };
 }

@@ -9,26 +9,33 @@
  *   values, such as IM's `[false, "message"]` or XenAPI's `{Status: "Failure"}`);
  * - `drop`: close the connection before the method runs;
  * - `lose-reply`: run the method (its effects happen) and then close the connection unanswered;
+ * - `late-reply`: run the method (its effects happen at once), then hold the reply for `delayMs`
+ *   (default 30 s) before sending it, so a client whose timeout is shorter gives up while the
+ *   server has acted; a client that waits long enough still gets the real answer;
  * - `http-error`: answer with an HTTP error status (default 503) without running the method;
- * - `delay`: add `delayMs` before running the method normally.
+ * - `delay`: add `delayMs` (default 1 s) before running the method normally.
  */
 import type { XmlRpcValue } from '../value.js';
 
-export type FaultMode = 'fault' | 'result' | 'drop' | 'lose-reply' | 'http-error' | 'delay';
+export type FaultMode = 'fault' | 'result' | 'drop' | 'lose-reply' | 'late-reply' | 'http-error' | 'delay';
 
 export interface FaultRule {
   method: string;
   mode: FaultMode;
   times?: number;
   fraction?: number;
-  faultCode?: number;
+  /** faultCode is an int, or a string for servers that send names (fedd: "Federant Error"). */
+  faultCode?: number | string;
   faultString?: string;
   result?: XmlRpcValue;
   httpStatus?: number;
   delayMs?: number;
 }
 
-const MODES: readonly FaultMode[] = ['fault', 'result', 'drop', 'lose-reply', 'http-error', 'delay'];
+const MODES: readonly FaultMode[] = ['fault', 'result', 'drop', 'lose-reply', 'late-reply', 'http-error', 'delay'];
+
+/** LATE_REPLY_DEFAULT_MS is how long `late-reply` holds a reply when the rule names no delayMs. */
+export const LATE_REPLY_DEFAULT_MS = 30_000;
 
 /** parseFaultRule validates a rule received over the control API. */
 export function parseFaultRule(input: unknown): FaultRule {
@@ -40,12 +47,20 @@ export function parseFaultRule(input: unknown): FaultRule {
   const rule: FaultRule = { method: raw.method, mode };
   if (raw.times !== undefined) rule.times = Number(raw.times);
   if (raw.fraction !== undefined) rule.fraction = Number(raw.fraction);
-  if (raw.faultCode !== undefined) rule.faultCode = Number(raw.faultCode);
+  if (raw.faultCode !== undefined) rule.faultCode = faultCodeOf(raw.faultCode);
   if (raw.faultString !== undefined) rule.faultString = String(raw.faultString);
   if (raw.result !== undefined) rule.result = raw.result as XmlRpcValue;
   if (raw.httpStatus !== undefined) rule.httpStatus = Number(raw.httpStatus);
-  if (raw.delayMs !== undefined) rule.delayMs = Number(raw.delayMs);
+  if (raw.delayMs !== undefined) {
+    rule.delayMs = Number(raw.delayMs);
+    if (!Number.isFinite(rule.delayMs) || rule.delayMs < 0) throw new Error('fault rule delayMs must be a number of milliseconds >= 0');
+  }
   return rule;
+}
+
+/** faultCodeOf keeps a non-numeric string code as it is ("Access Denied"); anything else is a number. */
+function faultCodeOf(raw: unknown): number | string {
+  return typeof raw === 'string' && raw.trim() !== '' && Number.isNaN(Number(raw)) ? raw : Number(raw);
 }
 
 /** FaultInjector holds installed rules and decides, per call, which one fires. */

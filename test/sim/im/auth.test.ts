@@ -101,6 +101,46 @@ describe('user DB', () => {
     expect(await sim.call('GetInfrastructureList', OTHER_AUTH)).toEqual([false, 'Invalid InfrastructureManager credentials']);
     expect(await sim.call('GetInfrastructureList', AUTH)).toEqual([true, []]);
   });
+
+  it('rejects a listed user with a wrong password on every call', async () => {
+    const inf = await createInfra(sim, ONE_VM);
+    const wrong = [{ ...IM, password: 'wrong' }, AUTH[1] ?? {}];
+    const calls: Array<[string, ...XmlRpcValue[]]> = [
+      ['GetInfrastructureList', wrong],
+      ['CreateInfrastructure', ONE_VM, wrong],
+      ['GetInfrastructureInfo', inf, wrong],
+      ['GetInfrastructureInfo', 'no-such-inf', wrong],
+      ['GetVMInfo', inf, '0', wrong],
+      ['DestroyInfrastructure', inf, wrong],
+    ];
+    for (const [method, ...params] of calls) {
+      expect({ method, result: await sim.call(method, ...params) }).toEqual({ method, result: [false, 'Invalid InfrastructureManager credentials'] });
+    }
+    expect(await sim.call('GetInfrastructureList', AUTH)).toEqual([true, [inf]]);
+  });
+});
+
+describe('identity without a user DB (im.md (g))', () => {
+  let sim: TestSim;
+  let inf: string;
+  const wrong = [{ ...IM, password: 'wrong' }, AUTH[1] ?? {}];
+  beforeAll(async () => {
+    sim = await startTestSim();
+    inf = await createInfra(sim, ONE_VM);
+  });
+  afterAll(async () => sim.close());
+
+  it('takes a wrong password as another identity that owns nothing', async () => {
+    expect(await sim.call('GetInfrastructureList', wrong)).toEqual([true, []]);
+    expect(await sim.call('GetInfrastructureInfo', inf, wrong)).toEqual([false, 'Access to this infrastructure not granted.']);
+  });
+
+  it('lets that identity create, and keeps the two apart', async () => {
+    const theirs = await createInfra(sim, ONE_VM, wrong);
+    expect(await sim.call('GetInfrastructureList', wrong)).toEqual([true, [theirs]]);
+    expect(await sim.call('GetInfrastructureList', AUTH)).toEqual([true, [inf]]);
+    expect(await sim.call('GetInfrastructureOwners', theirs, AUTH)).toEqual([false, 'Access to this infrastructure not granted.']);
+  });
 });
 
 describe('GetInfrastructureList', () => {

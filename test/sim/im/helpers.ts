@@ -50,8 +50,12 @@ export type TestSim = Awaited<ReturnType<typeof startImSimulator>> & {
   fault(method: string, ...params: XmlRpcValue[]): Promise<string>;
 };
 
+/**
+ * startTestSim starts a simulator whose changes take no time unless the test asks for the
+ * timing knobs (createBaseMs, createMsPerVm): most tests are about other things and stay fast.
+ */
 export async function startTestSim(options: ImSimulatorOptions = {}): Promise<TestSim> {
-  const running = await startImSimulator(options);
+  const running = await startImSimulator({ createBaseMs: 0, createMsPerVm: 0, ...options });
   const call = async (method: string, ...params: XmlRpcValue[]): Promise<XmlRpcValue> => {
     const { reply } = await rawCall(running.url, method, params);
     if (!reply.ok) throw new Error(`fault ${reply.faultCode}: ${reply.faultString}`);
@@ -74,4 +78,26 @@ export function ok(result: XmlRpcValue): XmlRpcValue {
 /** createInfra creates an infrastructure and returns its id. */
 export async function createInfra(sim: TestSim, radl = TRANSCRIPT_RADL, auth: XmlRpcValue = AUTH, asyncCall = false): Promise<string> {
   return String(ok(await sim.call('CreateInfrastructure', radl, auth, asyncCall)));
+}
+
+/** settled reports whether a promise has settled, after letting pending I/O callbacks run. */
+export async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+/** vmStates reads GetInfrastructureState's vm_states. */
+export async function vmStates(sim: TestSim, inf: string, auth: XmlRpcValue = AUTH): Promise<{ state: string; vm_states: Record<string, string> }> {
+  return ok(await sim.call('GetInfrastructureState', inf, auth)) as { state: string; vm_states: Record<string, string> };
+}
+
+/** until polls a condition (usually of the in-process model) as a sync point while a call is in flight. */
+export async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!check()) throw new Error('condition never held');
 }

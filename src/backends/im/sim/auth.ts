@@ -8,7 +8,8 @@
  */
 import type { XmlRpcValue } from '../../../xmlrpc/value.js';
 import { isStruct } from '../../../xmlrpc/value.js';
-import type { CloudRef, Owner } from './model/types.js';
+import type { Identity } from './model/credentials.js';
+import type { CloudRef } from './model/types.js';
 
 export type AuthEntry = Record<string, string>;
 
@@ -19,7 +20,7 @@ export interface UserRecord {
 
 /** CallerAuth is a checked auth argument: the identities and every entry, in order. */
 export interface CallerAuth {
-  identities: Owner[];
+  identities: Identity[];
   entries: AuthEntry[];
 }
 
@@ -50,7 +51,7 @@ export function checkAuthData(auth: XmlRpcValue | undefined, users?: readonly Us
   return { identities: im.map((e) => identityOf(e, users)), entries };
 }
 
-function identityOf(entry: AuthEntry, users?: readonly UserRecord[]): Owner {
+function identityOf(entry: AuthEntry, users?: readonly UserRecord[]): Identity {
   const { username, password, token } = entry;
   if (!username && !token) throw new Error('No username nor token for the InfrastructureManager.');
   if (token) return { username: `__OPENID__${tokenSubject(token)}`, password: null, token };
@@ -71,13 +72,6 @@ function tokenSubject(token: string): string {
     // fall through
   }
   throw new Error('Invalid InfrastructureManager credentials. OIDC auth Token not valid.');
-}
-
-/** isOwner: some identity of the caller is an owner (same username and password, or same OIDC user). */
-export function isOwner(owners: readonly Owner[], caller: CallerAuth): boolean {
-  return caller.identities.some((id) =>
-    owners.some((o) => o.username === id.username && (id.token !== null ? o.token !== null : o.password === id.password)),
-  );
 }
 
 /** cloudList is CloudInfo.get_cloud_list: cloud entries with their ids, in auth order. */

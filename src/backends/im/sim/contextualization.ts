@@ -10,7 +10,7 @@
  *   (no master VM).
  */
 import type { ImStore } from './model/store.js';
-import { pyTimestamp } from './model/timeline.js';
+import { pyTimestamp, replaceFrom } from './model/timeline.js';
 import type { InfraRecord, Timeline, VmRecord } from './model/types.js';
 import { getConfigure, getNetwork } from './radl/document.js';
 import { getValue } from './radl/feature-set.js';
@@ -25,7 +25,8 @@ type CtxtMode = 'disabled' | 'empty-configures' | 'enabled';
 
 /**
  * contextualize is InfrastructureInfo.Contextualize(vm_list): restarts the (simulated) pipeline
- * at `at` (now, or the end of an async launch) for the VMs that exist then.
+ * at `at` (now, or the end of a change that is still running) for the VMs that exist then.
+ * What the VMs read before `at` is kept; the infrastructure's message restarts at `at`.
  */
 export function contextualize(store: ImStore, inf: InfraRecord, vmIds?: readonly number[], at = store.now()): void {
   const live = inf.vms.filter((vm) => !vm.destroyed && vm.launchedAt <= at);
@@ -49,11 +50,11 @@ function ctxtMode(inf: InfraRecord, live: VmRecord[]): CtxtMode {
 
 function runDisabled(now: number, inf: InfraRecord, live: VmRecord[], mode: CtxtMode): void {
   inf.contMsg = [{ at: now, value: DISABLED_HEADER }];
-  inf.configured = [{ at: now, value: true }];
+  inf.configured = replaceFrom(inf.configured, now, [{ at: now, value: true }]);
   for (const vm of live) {
     vm.contMsg = mode === 'empty-configures' ? 'Contextualization disabled' : '';
     const late = publicInterfaces(vm).some((i) => i !== 0);
-    vm.configured = [{ at: now, value: true }, ...(late ? [{ at: now + PUBLIC_IP_WAIT_MS, value: false }] : [])];
+    vm.configured = replaceFrom(vm.configured, now, [{ at: now, value: true }, ...(late ? [{ at: now + PUBLIC_IP_WAIT_MS, value: false }] : [])]);
   }
 }
 
@@ -64,11 +65,11 @@ function runEnabled(now: number, inf: InfraRecord, live: VmRecord[], vmIds?: rea
     { at: now, value: null },
     { at: now + delay, value: false },
   ];
-  inf.configured = structuredClone(outcome);
+  inf.configured = replaceFrom(inf.configured, now, structuredClone(outcome));
   for (const vm of live) {
     if (vmIds && !vmIds.includes(vm.imId)) continue;
     vm.contMsg = '';
-    vm.configured = structuredClone(outcome);
+    vm.configured = replaceFrom(vm.configured, now, structuredClone(outcome));
   }
 }
 

@@ -7,6 +7,7 @@ import { setNow } from './contextualization.js';
 import { vmState } from './model/states.js';
 import type { ImStore } from './model/store.js';
 import { VM_STATES, type VmState } from './model/types.js';
+import { isRemoved } from './model/vm-visibility.js';
 import { getFeature, getValue } from './radl/feature-set.js';
 import { printRadl } from './radl/printer.js';
 import { baseNumber } from './radl/units.js';
@@ -35,11 +36,11 @@ export function dumpModel(store: ImStore): ImSimDump {
           const set = vm.info.systems[0]?.set ?? { entries: [] };
           const cpu = getValue(set, 'cpu.count');
           const memory = getFeature(set, 'memory.size');
-          const deleted = vm.destroyed || gone;
+          const deleted = isRemoved(vm, now) || gone;
           return {
             id: vm.imId,
             system: vm.info.systems[0]?.id ?? '',
-            state: deleted ? 'off' : vm.launchedAt > now ? 'pending' : vmState(store, inf, vm),
+            state: deleted ? 'off' : vmState(store, inf, vm),
             cpuCount: typeof cpu === 'number' ? cpu : 0,
             memoryBytes: memory ? baseNumber(memory) : 0,
             deleted,

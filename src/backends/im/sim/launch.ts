@@ -8,6 +8,7 @@
  */
 import { cloudList, requireSupported, type CallerAuth } from './auth.js';
 import { dummyCloudId, launchInfo } from './dummy-connector.js';
+import type { VmSlot } from './model/changes.js';
 import type { CloudRef, InfraRecord, VmRecord } from './model/types.js';
 import { getNetwork, getSystem } from './radl/document.js';
 import { getValue } from './radl/feature-set.js';
@@ -46,18 +47,30 @@ export function placeDeploys(doc: RadlDocument, caller: CallerAuth, pinned: Read
   return placements;
 }
 
-/** launchVms creates the VMs in deploy order; ids continue the infrastructure's list. */
-export function launchVms(inf: InfraRecord, doc: RadlDocument, placements: Placement[], launchedAt: number): VmRecord[] {
+/** LaunchTiming: the id of the first new VM and the instants of the k-th (changes.ts). */
+export interface LaunchTiming {
+  firstId: number;
+  slot(k: number): VmSlot;
+}
+
+/**
+ * launchVms creates the VMs in deploy order, with ids from `timing.firstId` on (the end of the
+ * list, unless an overlapping change numbers them from a stale count) and the instants of their
+ * slots.
+ */
+export function launchVms(inf: InfraRecord, doc: RadlDocument, placements: Placement[], timing: LaunchTiming): VmRecord[] {
   const created: VmRecord[] = [];
   for (const { deploy, cloud } of placements) {
     const system = getSystem(doc, deploy.system);
     if (!system) continue;
     for (let i = 0; i < deploy.count.num; i++) {
-      const imId = inf.vms.length;
+      const imId = timing.firstId + created.length;
+      const { listedAt, launchedAt } = timing.slot(created.length);
       const vm: VmRecord = {
         imId,
         cloudId: dummyCloudId(launchedAt),
         cloud,
+        listedAt,
         launchedAt,
         destroyed: false,
         cloudState: 'running',
@@ -72,6 +85,11 @@ export function launchVms(inf: InfraRecord, doc: RadlDocument, placements: Place
     for (const net of privateNetworks(doc, deploy.system)) inf.privateNetworks[net] ??= cloud.id;
   }
   return created;
+}
+
+/** vmCount: how many VMs the placed deploys launch. */
+export function vmCount(doc: RadlDocument, placements: readonly Placement[]): number {
+  return placements.reduce((n, { deploy }) => n + (getSystem(doc, deploy.system) ? deploy.count.num : 0), 0);
 }
 
 /** privateNetworks: the networks with outbound != 'yes' that a system connects to. */

@@ -4,10 +4,11 @@
  * (per-infrastructure usage of the caller) and GetVersion.
  */
 import type { XmlRpcStruct, XmlRpcValue } from '../../../../xmlrpc/value.js';
-import { cloudList, isOwner, requireSupported, type CallerAuth } from '../auth.js';
+import { cloudList, requireSupported, type CallerAuth } from '../auth.js';
 import { DUMMY_IMAGES, dummyQuotas } from '../dummy-connector.js';
 import { placeDeploys } from '../launch.js';
 import type { CloudRef } from '../model/types.js';
+import { isLaunched } from '../model/vm-visibility.js';
 import { checkRadl } from '../radl/checks.js';
 import { getSystem } from '../radl/document.js';
 import { getFeature, getValue } from '../radl/feature-set.js';
@@ -92,9 +93,9 @@ function stats(ctx: MethodContext, from: Arg, to: Arg, caller: CallerAuth): XmlR
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const inRange = (ms: number) => (!from || day(ms) >= String(from)) && (!to || day(ms) <= String(to));
   return ctx.store.state.infrastructures
-    .filter((inf) => isOwner(inf.owners, caller) && inRange(inf.createdAt))
+    .filter((inf) => ctx.store.isOwner(inf, caller) && inRange(inf.createdAt))
     .map((inf) => {
-      const vms = inf.vms.filter((vm) => vm.launchedAt <= ctx.store.now());
+      const vms = inf.vms.filter((vm) => isLaunched(vm, ctx.store.now()));
       const sum = (prop: string, unit?: string) =>
         vms.reduce((acc, vm) => {
           const f = vm.info.systems[0] ? getFeature(vm.info.systems[0].set, prop) : undefined;

@@ -1,21 +1,23 @@
 /**
- * CreateInfrastructure and DestroyInfrastructure. A synchronous create answers once the VMs run
- * and contextualization has started; an async one answers at once and its VMs appear 1 s later
- * (until then the infrastructure is `pending` with no VMs). Destroy is not idempotent; an async
- * destroy shows `deleting` for 1 s.
+ * CreateInfrastructure and DestroyInfrastructure. A create takes time in proportion to its VMs
+ * (model/changes.ts): the infrastructure is listed with its whole RADL at once, its VMs appear
+ * one by one, and contextualization starts when the last one is launched. A synchronous create
+ * answers then; an async one answers at once. Destroy is not idempotent, refuses while VMs are
+ * being added (`Invalid State to perform this operation.`), and an async destroy shows
+ * `deleting` for 1 s.
  */
 import { addContMsg, contextualize } from '../contextualization.js';
-import { launchVms, placeDeploys } from '../launch.js';
+import { launchVms, placeDeploys, vmCount } from '../launch.js';
+import { beginChange, isAdding, planChange } from '../model/changes.js';
 import type { InfraRecord } from '../model/types.js';
 import { checkRadl } from '../radl/checks.js';
 import { completeRadl, updateRadl } from '../radl/merge.js';
 import { pyTruthy } from '../python.js';
 import { emptyDocument } from '../radl/types.js';
 import type { CallerAuth } from '../auth.js';
-import type { MethodSpec } from './envelope.js';
+import { ReplyAt, type MethodSpec } from './envelope.js';
 import { authorize, parseRequest, type Arg, type MethodContext } from './context.js';
 
-const ASYNC_LAUNCH_MS = 1_000;
 const ASYNC_DESTROY_MS = 1_000;
 
 export function createDestroySpecs(ctx: MethodContext): MethodSpec[] {
@@ -33,6 +35,7 @@ export function createDestroySpecs(ctx: MethodContext): MethodSpec[] {
       run: ([infId, auth, , asyncCall]) => {
         const inf = ctx.store.getInfrastructure(infId, authorize(ctx, auth));
         const now = ctx.store.now();
+        if (isAdding(inf, now)) throw new Error('Invalid State to perform this operation.');
         if (pyTruthy(asyncCall)) {
           inf.deletingFrom = now;
           inf.destroyedAt = now + ASYNC_DESTROY_MS;
@@ -46,7 +49,7 @@ export function createDestroySpecs(ctx: MethodContext): MethodSpec[] {
   ];
 }
 
-function createInfrastructure(ctx: MethodContext, radl: Arg, auth: Arg, asyncCall: boolean): string {
+function createInfrastructure(ctx: MethodContext, radl: Arg, auth: Arg, asyncCall: boolean): string | ReplyAt {
   const caller = authorize(ctx, auth);
   const doc = parseRequest(radl);
   completeRadl(doc, emptyDocument());
@@ -68,18 +71,19 @@ function createInfrastructure(ctx: MethodContext, radl: Arg, auth: Arg, asyncCal
     inf.configured = [{ at: ctx.store.now(), value: false }];
     return register(ctx, inf);
   }
-  const launchedAt = ctx.store.now() + (asyncCall ? ASYNC_LAUNCH_MS : 0);
-  const vms = launchVms(inf, doc, placements, launchedAt);
+  const plan = planChange(ctx.settings, ctx.store.now(), vmCount(doc, placements));
+  const vms = launchVms(inf, doc, placements, { firstId: 0, slot: plan.slot });
   updateRadl(inf.radl, doc);
+  beginChange(inf, plan.startedAt, { method: 'CreateInfrastructure', doneAt: plan.doneAt, vmCountAtStart: 0, removing: [] });
   const id = register(ctx, inf);
-  if (vms.length > 0) contextualize(ctx.store, inf, undefined, launchedAt);
-  return id;
+  if (vms.length > 0) contextualize(ctx.store, inf, undefined, plan.doneAt);
+  return asyncCall ? id : new ReplyAt(id, plan.doneAt);
 }
 
 function newInfrastructure(ctx: MethodContext, caller: CallerAuth): InfraRecord {
   return {
     id: ctx.store.newInfrastructureId(),
-    owners: caller.identities,
+    owners: ctx.store.ownersOf(caller),
     createdAt: ctx.store.now(),
     savedSeq: 0,
     destroyedAt: null,

@@ -3,6 +3,7 @@
  * ChangeInfrastructureAuth (append owners, or replace them with overwrite).
  */
 import { checkAuthData } from '../auth.js';
+import type { Owner } from '../model/types.js';
 import { pyTruthy } from '../python.js';
 import type { MethodSpec } from './envelope.js';
 import { authorize, type MethodContext } from './context.js';
@@ -28,11 +29,10 @@ export function infrastructureAdminSpecs(ctx: MethodContext): MethodSpec[] {
       required: 4,
       run: ([infId, newAuth, overwrite, auth]) => {
         const caller = authorize(ctx, auth);
-        const added = checkAuthData(newAuth, ctx.users).identities;
+        const added = ctx.store.ownersOf(checkAuthData(newAuth, ctx.users));
         const inf = ctx.store.getInfrastructure(infId, caller);
         const kept = pyTruthy(overwrite) ? [] : inf.owners;
-        const same = (a: (typeof added)[number], b: (typeof added)[number]) =>
-          a.username === b.username && a.password === b.password && a.token === b.token;
+        const same = (a: Owner, b: Owner) => a.username === b.username && a.passwordDigest === b.passwordDigest && a.oidc === b.oidc;
         inf.owners = [...kept, ...added.filter((a) => !kept.some((k) => same(a, k)))];
         ctx.store.touch(inf);
         return '';

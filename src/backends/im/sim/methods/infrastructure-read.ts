@@ -4,7 +4,6 @@
  * strings), GetInfrastructureState, GetInfrastructureRADL, GetInfrastructureContMsg and
  * GetInfrastructureOwners.
  */
-import { isOwner } from '../auth.js';
 import { infraState } from '../model/states.js';
 import type { InfraRecord } from '../model/types.js';
 import { visibleText } from '../model/timeline.js';
@@ -60,7 +59,7 @@ function contMsg(ctx: MethodContext, inf: InfraRecord, headerOnly: boolean): str
 
 function listInfrastructures(ctx: MethodContext, auth: Arg, flt: Arg): string[] {
   const caller = authorize(ctx, auth);
-  let infs = ctx.store.live().filter((inf) => isOwner(inf.owners, caller));
+  let infs = ctx.store.live().filter((inf) => ctx.store.isOwner(inf, caller));
   if (pyTruthy(flt)) {
     const pattern = pythonRegex(String(flt));
     infs = infs.filter((inf) => pattern.test(printRadl(inf.radl)));

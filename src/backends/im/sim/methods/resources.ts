@@ -4,17 +4,20 @@
  *   (so each request must carry its networks); a RADL error marks the whole infrastructure
  *   unconfigured and is logged in its cont msg. New VM ids come back as ints.
  * - RemoveResource takes `"3,4"`, an int or a list; any bad id fails the whole call first.
+ * - Both take time in proportion to their VMs and answer when done; one that arrives while
+ *   another change of the infrastructure runs corrupts it (model/changes.ts).
  * - Reconfigure replaces configures, merges contextualize and reruns contextualization.
  */
 import { addContMsg, contextualize, setNow } from '../contextualization.js';
-import { launchVms, placeDeploys } from '../launch.js';
+import { launchVms, placeDeploys, vmCount } from '../launch.js';
+import { beginChange, corruptingChange, planChange, resurrectRemovals } from '../model/changes.js';
 import type { InfraRecord } from '../model/types.js';
 import { checkConfigure, checkRadl } from '../radl/checks.js';
 import { addAspect, updateContextualize } from '../radl/document.js';
 import { completeRadl, updateRadl } from '../radl/merge.js';
 import { pyInt, pyTruthy } from '../python.js';
 import { cloneDocument, type RadlDocument } from '../radl/types.js';
-import type { MethodSpec } from './envelope.js';
+import { ReplyAt, type MethodSpec } from './envelope.js';
 import { authorize, parseRequest, type Arg, type MethodContext } from './context.js';
 
 export function resourceSpecs(ctx: MethodContext): MethodSpec[] {
@@ -40,7 +43,7 @@ export function resourceSpecs(ctx: MethodContext): MethodSpec[] {
   ];
 }
 
-function addResource(ctx: MethodContext, infId: Arg, radl: Arg, auth: Arg, context: boolean): number[] {
+function addResource(ctx: MethodContext, infId: Arg, radl: Arg, auth: Arg, context: boolean): number[] | ReplyAt {
   const caller = authorize(ctx, auth);
   const inf = ctx.store.getInfrastructure(infId, caller);
   if (ctx.store.isDeleting(inf)) throw new Error('Infrastructure deleted. Do not add resources.');
@@ -51,11 +54,16 @@ function addResource(ctx: MethodContext, infId: Arg, radl: Arg, auth: Arg, conte
     return [];
   }
   const placements = placeDeploys(doc, caller, inf.privateNetworks);
-  const vms = launchVms(inf, doc, placements, ctx.store.now());
+  const plan = planChange(ctx.settings, ctx.store.now(), vmCount(doc, placements));
+  const collided = corruptingChange(ctx.settings, inf, plan.startedAt);
+  const vmCountAtStart = inf.vms.length;
+  const vms = launchVms(inf, doc, placements, { firstId: collided?.vmCountAtStart ?? vmCountAtStart, slot: plan.slot });
+  if (collided) resurrectRemovals(inf, collided);
   updateRadl(inf.radl, doc);
-  if (context && vms.length > 0) contextualize(ctx.store, inf);
+  beginChange(inf, plan.startedAt, { method: 'AddResource', doneAt: plan.doneAt, vmCountAtStart, removing: [] });
+  if (context && vms.length > 0) contextualize(ctx.store, inf, undefined, plan.doneAt);
   ctx.store.touch(inf);
-  return vms.map((vm) => vm.imId);
+  return new ReplyAt(vms.map((vm) => vm.imId), plan.doneAt);
 }
 
 /** checkedRequest parses, completes and checks a request; errors mark the infrastructure unconfigured. */
@@ -73,7 +81,7 @@ function checkedRequest(ctx: MethodContext, inf: InfraRecord, radl: Arg): RadlDo
   }
 }
 
-function removeResource(ctx: MethodContext, infId: Arg, vmList: Arg, auth: Arg, context: boolean): number {
+function removeResource(ctx: MethodContext, infId: Arg, vmList: Arg, auth: Arg, context: boolean): ReplyAt {
   const inf = ctx.store.getInfrastructure(infId, authorize(ctx, auth));
   let ids: Arg[];
   if (typeof vmList === 'string') ids = vmList.split(',');
@@ -81,10 +89,17 @@ function removeResource(ctx: MethodContext, infId: Arg, vmList: Arg, auth: Arg, 
   else if (Array.isArray(vmList)) ids = vmList;
   else throw new Error('Incorrect parameter type to RemoveResource function: expected: str, int or list of str.');
   const vms = [...new Set(ids.map((id) => ctx.store.getVm(inf, id)))];
-  for (const vm of vms) vm.destroyed = true;
-  if (context && vms.length > 0) contextualize(ctx.store, inf);
+  const plan = planChange(ctx.settings, ctx.store.now(), vms.length);
+  const collided = corruptingChange(ctx.settings, inf, plan.startedAt);
+  vms.forEach((vm, k) => {
+    vm.destroyed = true;
+    vm.removedAt = plan.slot(k).launchedAt;
+    if (collided) vm.ghost = true;
+  });
+  beginChange(inf, plan.startedAt, { method: 'RemoveResource', doneAt: plan.doneAt, vmCountAtStart: inf.vms.length, removing: vms.map((vm) => vm.imId) });
+  if (context && vms.length > 0) contextualize(ctx.store, inf, undefined, plan.doneAt);
   ctx.store.touch(inf);
-  return vms.length;
+  return new ReplyAt(vms.length, plan.doneAt);
 }
 
 function reconfigure(ctx: MethodContext, infId: Arg, radl: Arg, auth: Arg, vmList: Arg): string {

@@ -9,10 +9,12 @@ import { setNow } from '../contextualization.js';
 import { vmState } from '../model/states.js';
 import { valueAt, visibleText } from '../model/timeline.js';
 import type { InfraRecord } from '../model/types.js';
+import { isRemoved } from '../model/vm-visibility.js';
 import { printRadl } from '../radl/printer.js';
 import { pyTruthy } from '../python.js';
 import type { MethodSpec } from './envelope.js';
 import { authorize, type Arg, type MethodContext } from './context.js';
+import type { CallerAuth } from '../auth.js';
 
 export function transferSpecs(ctx: MethodContext): MethodSpec[] {
   return [
@@ -21,8 +23,9 @@ export function transferSpecs(ctx: MethodContext): MethodSpec[] {
       params: ['inf_id', 'delete', 'auth_data'],
       required: 3,
       run: ([infId, del, auth]) => {
-        const inf = ctx.store.getInfrastructure(infId, authorize(ctx, auth));
-        const text = pythonJson(exported(ctx, inf));
+        const caller = authorize(ctx, auth);
+        const inf = ctx.store.getInfrastructure(infId, caller);
+        const text = pythonJson(exported(ctx, inf, caller));
         if (pyTruthy(del)) {
           inf.destroyedAt = ctx.store.now();
           ctx.store.touch(inf);
@@ -34,14 +37,14 @@ export function transferSpecs(ctx: MethodContext): MethodSpec[] {
   ];
 }
 
-function exported(ctx: MethodContext, inf: InfraRecord): unknown {
+function exported(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): unknown {
   const now = ctx.store.now();
   return {
     id: inf.id,
     vm_list: inf.vms.map((vm) => ({
       last_update: Math.floor(now / 1000),
       destroy: vm.destroyed,
-      state: vm.destroyed ? 'off' : vmState(ctx.store, inf, vm),
+      state: isRemoved(vm, now) ? 'off' : vmState(ctx.store, inf, vm),
       id: vm.cloudId,
       im_id: vm.imId,
       creation_im_id: vm.imId,
@@ -51,14 +54,32 @@ function exported(ctx: MethodContext, inf: InfraRecord): unknown {
       cont_out: vm.contMsg,
       configured: valueAt(vm.configured, now, null),
     })),
-    auth: inf.owners.map((o) => ({ type: 'InfrastructureManager', username: o.username, password: o.password, token: o.token, admin: false })),
+    auth: exportedAuth(ctx, inf, caller),
     radl: printRadl(inf.radl),
     private_networks: inf.privateNetworks,
     deleted: false,
     cont_out: visibleText(inf.contMsg, now),
     configured: valueAt(inf.configured, now, null),
-    sim_state: structuredClone(inf),
+    // Owners are never part of sim_state: an import makes the importing caller the owner.
+    sim_state: { ...structuredClone(inf), owners: [] },
   };
+}
+
+/**
+ * exportedAuth: IM exports its owners' auth entries with their clear passwords. The simulator
+ * keeps only digests of them (model/credentials.ts), so an owner's password or token appears
+ * only when the caller presented it in this very call (the usual case: an owner exporting its
+ * own infrastructure); any other owner is exported without one.
+ */
+function exportedAuth(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): Array<Record<string, string | boolean>> {
+  return inf.owners.map((owner) => {
+    const presented = ctx.store.presentedBy(owner, caller);
+    const entry: Record<string, string | boolean> = { type: 'InfrastructureManager', username: owner.username };
+    if (presented?.password != null) entry.password = presented.password;
+    if (presented?.token != null) entry.token = presented.token;
+    entry.admin = false;
+    return entry;
+  });
 }
 
 function importInfrastructure(ctx: MethodContext, text: Arg, auth: Arg): string {
@@ -70,7 +91,7 @@ function importInfrastructure(ctx: MethodContext, text: Arg, auth: Arg): string 
   const existing = ctx.store.record(record.id);
   if (existing && !ctx.store.isGone(existing)) throw new Error('Trying to add an existing infrastructure ID.');
   const now = ctx.store.now();
-  record.owners = caller.identities;
+  record.owners = ctx.store.ownersOf(caller);
   record.destroyedAt = null;
   record.deletingFrom = null;
   for (const vm of record.vms) if (valueAt(vm.configured, now, null) === null) vm.configured = setNow(vm.configured, now, false);

@@ -1,14 +1,15 @@
 /**
  * ImStore holds the simulator state and answers IM's lookups with IM's messages, in IM's check
- * order: infrastructure not found (or destroyed), then not owned, then VM id checks. Every
- * mutation goes through `touch`, which marks the state dirty so that the call is persisted
- * before its reply.
+ * order: infrastructure not found (or destroyed), then not owned, then VM id checks. Ownership
+ * compares password digests (credentials.ts). Every mutation goes through `touch`, which marks
+ * the state dirty so that the call is persisted before its reply.
  */
 import type { CallerAuth } from '../auth.js';
-import { isOwner } from '../auth.js';
 import { pyInt } from '../python.js';
+import { CredentialDigests, newCredentialSalt, type Identity } from './credentials.js';
 import { Uuid1Generator } from './uuid1.js';
-import { emptyState, type InfraRecord, type SimState, type VmRecord } from './types.js';
+import { isLaunched, isListed, isRemoved } from './vm-visibility.js';
+import { emptyState, type InfraRecord, type Owner, type SimState, type VmRecord } from './types.js';
 
 export interface Clock {
   now(): number;
@@ -19,10 +20,14 @@ export class ImStore {
   readonly clock: Clock;
   #dirty = false;
   readonly #uuids = new Uuid1Generator();
+  #digests: CredentialDigests;
+  /** Each call's caller digests its password once, however many owners it is compared with. */
+  readonly #callerDigests = new WeakMap<CallerAuth, Array<string | null>>();
 
   constructor(clock: Clock, state: SimState = emptyState()) {
     this.clock = clock;
     this.state = state;
+    this.#digests = this.#digestsFor(state);
   }
 
   now(): number {
@@ -48,7 +53,36 @@ export class ImStore {
 
   reset(): void {
     this.state = emptyState();
+    this.#digests = this.#digestsFor(this.state);
     this.#dirty = true;
+  }
+
+  /** ownersOf turns a caller's identities into stored owners (digests only). */
+  ownersOf(caller: CallerAuth): Owner[] {
+    return caller.identities.map((identity) => this.#digests.ownerOf(identity));
+  }
+
+  /** isOwner: some identity of the caller is an owner of `inf`. */
+  isOwner(inf: InfraRecord, caller: CallerAuth): boolean {
+    let digests = this.#callerDigests.get(caller);
+    if (!digests) {
+      digests = caller.identities.map((id) => (id.password === null ? null : this.#digests.digest(id.password)));
+      this.#callerDigests.set(caller, digests);
+    }
+    const mine = digests;
+    return caller.identities.some((identity, i) => inf.owners.some((owner) => this.#digests.matches(owner, identity, mine[i] ?? null)));
+  }
+
+  /** presentedBy: the caller's identity that matches `owner`, if any (its credentials as sent). */
+  presentedBy(owner: Owner, caller: CallerAuth): Identity | undefined {
+    return caller.identities.find((identity) =>
+      this.#digests.matches(owner, identity, identity.password === null ? null : this.#digests.digest(identity.password)),
+    );
+  }
+
+  #digestsFor(state: SimState): CredentialDigests {
+    state.credentialSalt ??= newCredentialSalt();
+    return new CredentialDigests(state.credentialSalt);
   }
 
   isGone(inf: InfraRecord): boolean {
@@ -72,22 +106,28 @@ export class ImStore {
   getInfrastructure(id: unknown, caller: CallerAuth): InfraRecord {
     const inf = typeof id === 'string' ? this.record(id) : undefined;
     if (!inf || this.isGone(inf)) throw new Error('Invalid infrastructure ID or access not granted.');
-    if (!isOwner(inf.owners, caller)) throw new Error('Access to this infrastructure not granted.');
+    if (!this.isOwner(inf, caller)) throw new Error('Access to this infrastructure not granted.');
     return inf;
   }
 
-  /** liveVms: launched and not removed, in id order. */
+  /** liveVms: the VMs listed now (launched or being launched, not removed), in list order. */
   liveVms(inf: InfraRecord): VmRecord[] {
     const now = this.now();
-    return inf.vms.filter((vm) => !vm.destroyed && vm.launchedAt <= now);
+    return inf.vms.filter((vm) => isListed(vm, now));
   }
 
-  /** getVm is InfrastructureInfo.get_vm: ids are positions and are never reused. */
+  /**
+   * getVm is InfrastructureInfo.get_vm: ids are never reused; a VM not launched yet is
+   * `Invalid VM ID` even when listed. With duplicated ids (a corrupted list) the VM at
+   * that position wins, else the first one listed.
+   */
   getVm(inf: InfraRecord, rawId: unknown): VmRecord {
     const id = pyInt(rawId);
-    const vm = id === undefined || id < 0 ? undefined : inf.vms[id];
-    if (!vm || vm.launchedAt > this.now()) throw new Error('Invalid VM ID');
-    if (vm.destroyed) throw new Error('Deleted VM.');
+    const atPosition = id === undefined || id < 0 ? undefined : inf.vms[id];
+    const vm = atPosition?.imId === id ? atPosition : inf.vms.find((v) => v.imId === id);
+    const now = this.now();
+    if (!vm || !isLaunched(vm, now)) throw new Error('Invalid VM ID');
+    if (isRemoved(vm, now)) throw new Error('Deleted VM.');
     return vm;
   }
 }

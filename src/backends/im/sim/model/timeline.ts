@@ -12,6 +12,11 @@ export function startTimeline<T>(at: number, value: T, ...later: Array<{ at: num
   return [{ at, value }, ...later];
 }
 
+/** replaceFrom keeps what a timeline said before `at` and replaces the rest by `steps`. */
+export function replaceFrom<T>(timeline: Timeline<T>, at: number, steps: Timeline<T>): Timeline<T> {
+  return [...timeline.filter((s) => s.at < at), ...steps];
+}
+
 /** visibleText concatenates the pieces whose instant has passed. */
 export function visibleText(timeline: Timeline<string>, now: number): string {
   return timeline.filter((s) => s.at <= now).map((s) => s.value).join('');

@@ -26,11 +26,15 @@ export type CloudState = 'pending' | 'running' | 'stopped' | 'off' | 'unknown' |
 /** Timeline: the value of the last step whose `at` (virtual ms) has passed. */
 export type Timeline<T> = Array<{ at: number; value: T }>;
 
-/** Owner is an InfrastructureManager auth entry that owns an infrastructure. */
+/**
+ * Owner is an InfrastructureManager auth entry that owns an infrastructure, as stored: the
+ * password only as a salted digest (credentials.ts), an OIDC identity only as a flag (its
+ * username is `__OPENID__<sub>`; the token itself is never kept).
+ */
 export interface Owner {
   username: string;
-  password: string | null;
-  token: string | null;
+  passwordDigest: string | null;
+  oidc: boolean;
 }
 
 export interface CloudRef {
@@ -39,13 +43,26 @@ export interface CloudRef {
 }
 
 export interface VmRecord {
+  /** imId: the VM id; unique unless overlapping changes corrupted the list (changes.ts). */
   imId: number;
   /** cloudId is the Dummy connector's id: the launch time in centiseconds, as a string. */
   cloudId: string;
   cloud: CloudRef;
-  /** launchedAt: the VM does not exist for reads before this instant (async create). */
+  /**
+   * listedAt: from here on the VM is in the infrastructure's list (`pending` until launched);
+   * absent in files written before creates took time, where it equals launchedAt.
+   */
+  listedAt?: number;
+  /** launchedAt: GetVMInfo and the other VM calls answer `Invalid VM ID` before this instant. */
   launchedAt: number;
+  /** destroyed: a RemoveResource took the VM; it reads `deleting` until removedAt (absent = at once). */
   destroyed: boolean;
+  removedAt?: number;
+  /**
+   * ghost: removed while another change was running, whose save listed it again: it stays in
+   * GetInfrastructureInfo and vm_states with its last state while VM calls answer `Deleted VM.`.
+   */
+  ghost?: boolean;
   cloudState: CloudState;
   /** failed is a forced failure (converge.sim.im.setVmState); it sticks until removal. */
   failed: boolean;
@@ -73,11 +90,29 @@ export interface InfraRecord {
   configured: Timeline<boolean | null>;
   /** contMsg: pieces of the infrastructure's cont msg, each shown once its instant has passed. */
   contMsg: Timeline<string>;
+  /** changes: the creates, additions and removals that may still be running (changes.ts). */
+  changes?: RunningChange[];
+}
+
+/** ChangeMethod names the calls that take time in proportion to their VMs. */
+export type ChangeMethod = 'CreateInfrastructure' | 'AddResource' | 'RemoveResource';
+
+/** RunningChange is one such call, from its arrival to the instant it finished. */
+export interface RunningChange {
+  method: ChangeMethod;
+  startedAt: number;
+  doneAt: number;
+  /** vmCountAtStart: the length of the VM list the change started from (its view of the ids). */
+  vmCountAtStart: number;
+  /** removing: the ids a RemoveResource takes out. */
+  removing: number[];
 }
 
 export interface SimState {
   version: 1;
   saveCounter: number;
+  /** credentialSalt salts the owners' password digests (absent in files from before digests). */
+  credentialSalt?: string;
   infrastructures: InfraRecord[];
 }
 
