@@ -66,7 +66,7 @@ describe('xen-api@4.7 against the simulator', () => {
     const supporter = await startXenApiSimulator({ host: '127.0.0.2', port: master.port, hostIsSlaveOf: '127.0.0.1' });
     cleanups.push(() => supporter.close());
     const xapi = await connectXapi(`http://127.0.0.2:${master.port}/`, cleanups, { watchEvents: false });
-    expect(supporter.sim.knobs.log.since().map((e) => [e.method, e.outcome])).toEqual([['session.login_with_password', 'ok']]);
+    expect(supporter.sim.knobs.log.since().map((e) => [e.method, e.outcome])).toEqual([['session.login_with_password', 'failure:HOST_IS_SLAVE']]);
     expect(master.sim.knobs.log.countByMethod()['session.login_with_password']).toBe(1);
     expect(await xapi.call('pool.get_all')).toEqual(await (async () => {
       const c = new XenTestClient(master.url);

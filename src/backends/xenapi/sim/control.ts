@@ -9,6 +9,7 @@
  *   converge.sim.xenapi.dropEvents()                        the next event.from / event.next: EVENTS_LOST
  *   converge.sim.xenapi.setTaskDuration(ms [, method])      virtual duration of Async tasks
  *   converge.sim.xenapi.setGuestAgent(enabled [, vmRef])    guest agent for all VMs, or one
+ *   converge.sim.xenapi.setGuestStaticIp(enabled [, vmRef]) agents advertise feature-static-ip-setting
  */
 import type { MethodHandler } from '../../../xmlrpc/server.js';
 import type { XmlRpcValue } from '../../../xmlrpc/value.js';
@@ -21,6 +22,7 @@ export interface ControlTarget {
   dropEvents(): void;
   setTaskDuration(ms: number, method?: string): void;
   setGuestAgent(enabled: boolean, vmRef?: string): void;
+  setGuestStaticIp(enabled: boolean, vmRef?: string): void;
 }
 
 export const XENAPI_CONTROL_PREFIX = 'converge.sim.xenapi.';
@@ -41,5 +43,7 @@ export function xenapiControlHandlers(target: ControlTarget): Record<string, Met
       ok(() => target.setTaskDuration(Number(ms), typeof method === 'string' && method !== '' ? method : undefined)),
     'converge.sim.xenapi.setGuestAgent': ([enabled, vm]) =>
       ok(() => target.setGuestAgent(enabled === true, typeof vm === 'string' && vm !== '' ? vm : undefined)),
+    'converge.sim.xenapi.setGuestStaticIp': ([enabled, vm]) =>
+      ok(() => target.setGuestStaticIp(enabled === true, typeof vm === 'string' && vm !== '' ? vm : undefined)),
   };
 }

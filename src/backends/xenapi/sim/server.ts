@@ -4,8 +4,11 @@
  * `content-type: text/xml` exactly, never gzipped, one line. A body that is not XML-RPC gets
  * HTTP 500 with an HTML page — except on `/jsonrpc`, which answers HTTP 200 text/xml so that
  * xen-orchestra's `auto` transport falls back to XML-RPC, as with hosts without JSON-RPC.
+ * The call log records an API failure (a `Status: "Failure"` value) as `failure:<CODE>`.
  */
 import { startXmlRpcServer, type PlainReply } from '../../../xmlrpc/server.js';
+import type { CallOutcome } from '../../../xmlrpc/sim/call-log.js';
+import { isStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
 import { XenApiSimulator, type XenApiSimulatorOptions } from './simulator.js';
 
 export interface RunningXenApiSimulator {
@@ -28,6 +31,13 @@ function malformedReply(sim: XenApiSimulator, path: string, error: Error): Plain
   return { status: 500, contentType: 'text/html', body: `${ERROR_PAGE}Xml_light.Xml_error("${detail}")</body></html>` };
 }
 
+/** callOutcome logs a `{Status: "Failure", ErrorDescription: [CODE, …]}` answer as `failure:CODE`. */
+function callOutcome(value: XmlRpcValue): CallOutcome | undefined {
+  if (!isStruct(value) || value.Status !== 'Failure') return undefined;
+  const [code] = Array.isArray(value.ErrorDescription) ? value.ErrorDescription : [];
+  return `failure:${typeof code === 'string' ? code : 'UNKNOWN'}`;
+}
+
 export async function startXenApiSimulator(options: XenApiSimulatorOptions & { host?: string; port?: number } = {}): Promise<RunningXenApiSimulator> {
   const sim = new XenApiSimulator(options);
   const server = await startXmlRpcServer({
@@ -38,6 +48,7 @@ export async function startXenApiSimulator(options: XenApiSimulatorOptions & { h
     dispatch: (method) => sim.dispatch(method),
     encodeValue: (value) => sim.encodeValue(value),
     malformedRequest: ({ path, error }) => malformedReply(sim, path, error),
+    classifyResult: callOutcome,
     knobs: sim.knobs,
     gzipThreshold: false,
   });

@@ -23,6 +23,7 @@ import { IdSource } from './store/ids.js';
 import { ObjectStore, type Tables } from './store/object-store.js';
 import { TaskRunner } from './tasks/task-runner.js';
 import { refreshDerived } from './vm/derived.js';
+import { reportGuest } from './vm/guest-agent.js';
 import { encodeMethodResponse } from './wire/compact-xml.js';
 import { handleInvalid } from './wire/errors.js';
 
@@ -39,6 +40,8 @@ export interface XenApiSimulatorOptions {
   idSeed?: number;
   /** guestAgent: started VMs report guest metrics (default true). */
   guestAgent?: boolean;
+  /** guestStaticIp: guest agents advertise feature-static-ip-setting (default false, as Linux guest tools). */
+  guestStaticIp?: boolean;
   /** dmcEnabled: false requires dynamic_min = dynamic_max = static_max (default true). */
   dmcEnabled?: boolean;
   /** taskDurationMs: virtual duration of an Async task (default 30 ms); per method in taskDurationsMs. */
@@ -153,6 +156,18 @@ export class XenApiSimulator implements ControlTarget {
     else this.#ctx.agentOverrides.set(vmRef, enabled);
   }
 
+  /** setGuestStaticIp makes guest agents (all, or one VM's) advertise feature-static-ip-setting, or stop. */
+  setGuestStaticIp(enabled: boolean, vmRef?: string): void {
+    if (vmRef === undefined) this.#ctx.settings.guestStaticIp = enabled;
+    else if (!this.#ctx.store.get('VM', vmRef)) throw handleInvalid('VM', vmRef);
+    else this.#ctx.staticIpOverrides.set(vmRef, enabled);
+    // A running agent re-advertises its features at once, as a guest whose tools were (un)installed.
+    for (const [ref, vm] of this.#ctx.store.entries('VM')) {
+      if ((vmRef === undefined || ref === vmRef) && vm.power_state === 'Running') reportGuest(this.#ctx, ref);
+    }
+    this.#afterCall();
+  }
+
   /** close stops the task timer and wakes blocked event calls; the server is closed by its owner. */
   close(): void {
     this.#tasks.close();
@@ -171,6 +186,7 @@ function settingsFrom(options: XenApiSimulatorOptions): SimSettings {
   return {
     hostIsSlaveOf: options.hostIsSlaveOf ?? '',
     guestAgent: options.guestAgent ?? true,
+    guestStaticIp: options.guestStaticIp ?? false,
     dmcEnabled: options.dmcEnabled ?? true,
     taskDurationMs: options.taskDurationMs ?? 30,
     taskDurationsMs: { ...(options.taskDurationsMs ?? {}) },
@@ -186,6 +202,7 @@ function makeContext(store: ObjectStore, knobs: SimKnobs, settings: SimSettings)
     store,
     settings,
     agentOverrides: new Map(),
+    staticIpOverrides: new Map(),
     sessions: { requireValid: unset, isValid: unset },
     tasks: { cancel: unset, destroy: unset, createManual: unset },
     now: () => knobs.clock.now(),

@@ -10,6 +10,12 @@ export interface SimSettings {
   hostIsSlaveOf: string;
   /** guestAgent: started VMs report guest metrics (PV drivers, features, IPs) unless overridden per VM. */
   guestAgent: boolean;
+  /**
+   * guestStaticIp: running agents advertise `feature-static-ip-setting` (what VIF.configure_ipv4/6
+   * need), as the Windows management agent does, unless overridden per VM. Off by default: the
+   * simulated guest is Linux, and xe-guest-utilities does not advertise it.
+   */
+  guestStaticIp: boolean;
   /** dmcEnabled: false makes set_memory_* require dynamic_min = dynamic_max = static_max (MAXPIN). */
   dmcEnabled: boolean;
   /** taskDurationMs: virtual time an Async task takes, unless `taskDurationsMs[method]` says otherwise. */
@@ -34,6 +40,8 @@ export interface SimContext {
   readonly settings: SimSettings;
   /** agentOverrides: per-VM guest agent switch (VM ref → on/off). */
   readonly agentOverrides: Map<string, boolean>;
+  /** staticIpOverrides: per-VM switch of the agent's static IP setting feature (VM ref → on/off). */
+  readonly staticIpOverrides: Map<string, boolean>;
   sessions: SessionService;
   tasks: TaskService;
   now(): number;

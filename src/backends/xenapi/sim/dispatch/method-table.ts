@@ -3,6 +3,7 @@ import type { EventService } from '../events/event-service.js';
 import { eventSpecs, sessionSpecs, taskSpecs } from '../methods/session-task-event.js';
 import { networkSpecs } from '../methods/network.js';
 import { storageSpecs } from '../methods/storage.js';
+import { vifIpConfigurationSpecs } from '../methods/vif-ip-configuration.js';
 import { vmLifecycleSpecs } from '../methods/vm-lifecycle.js';
 import { vmSettingsSpecs } from '../methods/vm-settings.js';
 import { CLASSES } from '../schema/index.js';
@@ -19,6 +20,7 @@ export function buildMethodTable(ctx: SimContext, sessions: SessionManager, even
     ...vmSettingsSpecs(ctx),
     ...storageSpecs(ctx),
     ...networkSpecs(ctx),
+    ...vifIpConfigurationSpecs(ctx),
     ...sessionSpecs(sessions, events),
     ...taskSpecs(ctx),
     ...eventSpecs(ctx, events),

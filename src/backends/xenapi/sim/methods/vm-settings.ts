@@ -7,7 +7,7 @@ import type { SimContext } from '../dispatch/context.js';
 import { argBool, argNum, argStr, p, T, type MethodSpec } from '../dispatch/method-spec.js';
 import { wireRecord } from '../dispatch/implicit.js';
 import { assertVmOperation } from '../vm/check-operation.js';
-import { freeDevices } from '../vm/devices.js';
+import { allowedVbdDevices, freeDevices } from '../vm/devices.js';
 import { setMemory, setVcpusAtStartup, setVcpusLive, setVcpusMax, type MemoryLimits } from '../vm/memory-cpu.js';
 import { VM_OPERATIONS, type VmOperation } from '../vm/operations.js';
 
@@ -109,7 +109,7 @@ function requireVm(ctx: SimContext, a: Parameters<MethodSpec['run']>[0]): string
 
 function querySpecs(ctx: SimContext): MethodSpec[] {
   return [
-    { name: 'VM.get_allowed_VBD_devices', params: [p('vm', VM)], run: (a) => freeDevices(ctx, argStr(a, 0), 'VBD', 16) },
+    { name: 'VM.get_allowed_VBD_devices', params: [p('vm', VM)], run: (a) => allowedVbdDevices(ctx, argStr(a, 0)) },
     { name: 'VM.get_allowed_VIF_devices', params: [p('vm', VM)], run: (a) => freeDevices(ctx, argStr(a, 0), 'VIF', 7) },
     { name: 'VM.get_boot_record', params: [p('self', VM)], run: (a) => wireRecord(ctx, 'VM', argStr(a, 0)) },
     {

@@ -15,7 +15,7 @@
 import type { SimContext } from '../dispatch/context.js';
 import type { Row } from '../schema/types.js';
 import { hasPvDrivers, isHvm } from '../vm/check-operation.js';
-import { deviceName, freeDevices, usedDevices } from '../vm/devices.js';
+import { allowedVbdDevices, deviceName, usedDevices } from '../vm/devices.js';
 import { NULL_REF, operationNotAllowed, XenApiError } from '../wire/errors.js';
 
 const ATTACHABLE_VDI_TYPES = ['system', 'user', 'ephemeral', 'suspend', 'crashdump', 'metadata', 'rrd', 'pvs_cache'];
@@ -44,8 +44,8 @@ export function createVbd(ctx: SimContext, record: Row): string {
 
 function pickUserdevice(ctx: SimContext, vmRef: string, requested: string): string {
   if (requested === 'autodetect') {
-    const free = freeDevices(ctx, vmRef, 'VBD', 16)[0];
-    if (free === undefined) throw new XenApiError('DEVICE_ALREADY_EXISTS', [requested]);
+    const free = allowedVbdDevices(ctx, vmRef)[0];
+    if (free === undefined) throw new XenApiError('INVALID_DEVICE', [requested]);
     return free;
   }
   if (!/^\d+$/.test(requested)) throw new XenApiError('INVALID_DEVICE', [requested]);

@@ -46,3 +46,32 @@ export function freeDevices(ctx: SimContext, vmRef: string, cls: 'VBD' | 'VIF', 
   const used = usedDevices(ctx, vmRef, cls);
   return Array.from({ length: limit }, (_, i) => String(i)).filter((d) => !used.has(d));
 }
+
+/**
+ * allowedVbdDevices is VM.get_allowed_VBD_devices (xapi_vm_helpers.allowed_VBD_devices, disk
+ * type): disk numbers "0".."254" for guests, HVM and PV alike (xapi's PV range is the same 0..254
+ * of xvd devices; only dom0 gets "0".."255"), minus those a VBD of the VM takes through its
+ * userdevice or its device name. xapi compares device numbers with their bus (IDE for HVM disks
+ * 0..3), which only matters when a VBD's device name and userdevice disagree; here they never do.
+ */
+export function allowedVbdDevices(ctx: SimContext, vmRef: string): string[] {
+  const vm = ctx.store.require('VM', vmRef);
+  const last = vm.is_control_domain === true ? 255 : 254;
+  const used = new Set<number>();
+  for (const ref of vm.VBDs as string[]) {
+    const vbd = ctx.store.get('VBD', ref);
+    for (const name of [vbd?.userdevice, vbd?.device]) {
+      const n = diskNumber(String(name ?? ''));
+      if (n !== undefined) used.add(n);
+    }
+  }
+  return Array.from({ length: last + 1 }, (_, i) => i).filter((n) => !used.has(n)).map(String);
+}
+
+/** diskNumber reads "3" or a device name ("xvdd", "hdd", "sdd", "xvdaa") as a disk number. */
+function diskNumber(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  const letters = /^(?:xvd|hd|sd)([a-z]+)\d*$/.exec(text)?.[1];
+  if (letters === undefined) return undefined;
+  return [...letters].reduce((acc, c) => acc * 26 + (c.charCodeAt(0) - 96), 0) - 1;
+}
