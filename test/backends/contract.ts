@@ -38,6 +38,12 @@ export interface ContractSubject {
   readMethod: string;
   /** rejectCreate makes the next create fail on the server with a non-transient error. */
   rejectCreate: FaultRule;
+  /**
+   * otherIdentity are credential files (same names as in `manifests`) that present another
+   * identity: a wrong password an IM without a user list takes as a new user, a wrong password
+   * or API key a server refuses, another account.
+   */
+  otherIdentity: Record<string, string>;
 }
 
 export function runBackendContract(subject: ContractSubject): void {
@@ -129,6 +135,25 @@ export function runBackendContract(subject: ContractSubject): void {
       } finally {
         await ws.close();
       }
+    });
+
+    it('stops with IDENTITY_REFUSED under another identity: no mutating call, state byte-identical', async () => {
+      expect((await run()).report.outcome).toBe('converged');
+      const statePath = join(dir, '.converge', 'state.json');
+      const before = await readFile(statePath, 'utf8');
+      for (const [name, text] of Object.entries(subject.otherIdentity)) await writeFile(join(dir, name), text);
+      const ws = await openWorkspace({ dir, sink });
+      try {
+        const error = await converge(ws, { waitMs: 10_000, pollMs: 100, prune: () => false, globalLimit: 8, signal: new AbortController().signal, sink, generator: 'contract' }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ kind: 'UNAUTHORIZED', code: 'IDENTITY_REFUSED' });
+        expect(subject.keys.some((key) => (error as Error).message.includes(key))).toBe(true);
+        expect((error as Error).message).not.toContain(subject.secret);
+        expect(ws.stats.mutatingCalls()).toBe(0);
+      } finally {
+        await ws.close();
+      }
+      expect(await readFile(statePath, 'utf8')).toBe(before);
+      expect((await sim.liveKeys(dir)).sort()).toEqual([...subject.keys].sort());
     });
 
     it('never lets the credential appear in events, reports, state or journal', async () => {

@@ -19,6 +19,8 @@ runBackendContract({
       close: () => server.close(),
     };
   },
+  // An IM without a user list takes any username/password pair as a new identity (apis/im.md §g).
+  otherIdentity: { 'auth.dat': `id = im; type = InfrastructureManager; username = contract; password = changed-${SECRET}\nid = dummy; type = Dummy\n` },
   manifests: (url) => ({
     'auth.dat': `id = im; type = InfrastructureManager; username = contract; password = ${SECRET}\nid = dummy; type = Dummy\n`,
     'backend.yaml': `apiVersion: converge/v1\nkind: Backend\nmetadata: {name: im}\nspec: {type: im, url: "${url}", credentials: {fromFile: auth.dat}}\n`,

@@ -19,6 +19,7 @@ runBackendContract({
       close: () => server.close(),
     };
   },
+  otherIdentity: { 'xen.cred': `username = contract\npassword = wrong-${SECRET}\n` },
   manifests: (url) => ({
     'xen.cred': `username = contract\npassword = ${SECRET}\n`,
     'backend.yaml': `apiVersion: converge/v1\nkind: Backend\nmetadata: {name: xen}\nspec: {type: xenapi, url: "${url}", credentials: {fromFile: xen.cred}, options: {shutdownTimeout: 2s}}\n`,
