@@ -33,3 +33,8 @@ export function retryReporter(deps: DriverDeps): (method: string, code: string, 
     deps.sink.emit({ type: 'retry', method, attempt, delayMs, code });
   };
 }
+
+/** endpointName names a backend's endpoint for messages: its URL, or the embedded simulator. */
+export function endpointName(deps: DriverDeps): string {
+  return deps.backend.spec.url === 'embedded' ? `the embedded ${deps.backend.spec.type} simulator` : deps.url;
+}

@@ -64,6 +64,8 @@ interface LoopState {
   state: StateSnapshot;
   failed: Map<string, ConvergeError>;
   attempts: Map<string, number>;
+  /** applied counts, per action signature, how often the same action was applied and done. */
+  applied: Map<string, number>;
   destroyed: number;
   deleted: Set<string>;
   released: Set<string>;
@@ -76,7 +78,7 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
   const now = options.now ?? (() => new Date());
   const deadline = started + options.waitMs;
   const initial = await ws.store.read();
-  const loop: LoopState = { state: initial, failed: new Map(), attempts: new Map(), destroyed: 0, deleted: new Set(), released: new Set(), written: contentFingerprint(initial) };
+  const loop: LoopState = { state: initial, failed: new Map(), attempts: new Map(), applied: new Map(), destroyed: 0, deleted: new Set(), released: new Set(), written: contentFingerprint(initial) };
   // The owner marker written into backends comes from the state: persist it before any mutation,
   // so a crash during the first run cannot leave objects marked with an owner nobody remembers.
   if (initial.serial === 0) await saveState(ws, loop);
@@ -105,6 +107,7 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
     recordOutcomes(loop.state, outcomes, now());
     await saveState(ws, loop);
     const anyTransient = classifyFailures(outcomes, loop, ws, options.maxAttempts ?? DEFAULT_BACKOFF.attempts);
+    failUnchanged(outcomes, loop);
     for (const o of outcomes) if (o.status === 'done' && o.action.action === 'delete') loop.deleted.add(o.action.key);
     for (const o of outcomes) if (o.status === 'done' && o.action.action === 'forget') loop.released.add(o.action.key);
     if (Date.now() >= deadline) break;
@@ -206,6 +209,26 @@ function classifyFailures(outcomes: ActionOutcome[], loop: LoopState, ws: Worksp
     }
   }
   return anyTransient;
+}
+
+/** MAX_SAME_ACTION: applying one action this often, each time "done", without effect, is a bug. */
+const MAX_SAME_ACTION = 3;
+
+/**
+ * failUnchanged stops a key whose identical action keeps succeeding while observation keeps
+ * showing the same difference (a driver that reports success without effect, or a backend that
+ * silently ignores the change): the run reports it instead of spinning until --wait runs out.
+ */
+function failUnchanged(outcomes: readonly ActionOutcome[], loop: LoopState): void {
+  for (const { action, status } of outcomes) {
+    if (status !== 'done' || action.action === 'noop') continue;
+    const signature = fingerprint({ key: action.key, action: action.action, changes: action.changes, ids: action.ids ?? null });
+    const count = (loop.applied.get(signature) ?? 0) + 1;
+    loop.applied.set(signature, count);
+    if (count >= MAX_SAME_ACTION) {
+      loop.failed.set(action.key, new ConvergeError('TERMINAL', 'NO_PROGRESS', `${action.action} of ${action.key} was applied ${count} times and reported done, but the backend still shows the same difference (${action.reason})`));
+    }
+  }
 }
 
 function executeOptions(ws: Workspace, observation: Observation, loop: LoopState, options: ConvergeOptions) {

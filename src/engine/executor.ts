@@ -130,7 +130,8 @@ async function performAction(
       if (observed) await driver.delete(observed, ctx('delete'));
       return driver.create(desired(), ctx('create'));
     case 'delete':
-      if (observed) await driver.delete(observed, ctx('delete'));
+      if (!observed) throw new ConvergeError('CONFLICT', 'OBJECT_VANISHED', `${action.key} was not in the observation this delete was planned from`);
+      await driver.delete(observed, ctx('delete'));
       return undefined;
     case 'forget':
     case 'noop':

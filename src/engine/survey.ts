@@ -52,7 +52,11 @@ export async function survey(options: SurveyOptions): Promise<Survey> {
   const journal = options.settle ? options.journal : lookOnly(options.journal);
   const inMotion = await settleIntents(raw, { journal, drivers: options.drivers, sink: options.settle ? options.sink : { emit: () => undefined }, now: options.now, graceMs: options.graceMs });
   const separated = separateSurplus(raw.objects, options.state.objects, await options.journal.recent());
-  const observation: Observation = { ...raw, objects: separated.objects, byKey: byKeyOf(separated.objects) };
+  // Surplus copies stay out of `objects` (the planner sees them as surplus, not leftovers) but are
+  // in `byKey`, so that the action deleting one finds what it deletes.
+  const byKey = byKeyOf(separated.objects);
+  for (const copy of separated.surplus) byKey.set(copy.object.key, copy.object);
+  const observation: Observation = { ...raw, objects: separated.objects, byKey };
   return { observation, inMotion, contested: separated.contested, surplus: separated.surplus };
 }
 

@@ -7,7 +7,7 @@ import type { InfrastructureResource, WorkloadResource } from '../../manifest/ty
 import type { Secret } from '../../errors/secret.js';
 import { ConvergeError } from '../../errors/converge-error.js';
 import type { XmlRpcClient } from '../../xmlrpc/client.js';
-import { clientForBackend, retryReporter } from '../backend-client.js';
+import { clientForBackend, endpointName, retryReporter } from '../backend-client.js';
 import type { Intent, ObjectRecord } from '../../state/types.js';
 import { runExclusive } from '../../util/keyed-mutex.js';
 import type { ApplyContext, ApplyResult, DesiredObject, Driver, FieldChange, IntentSettlement, LookupResult, ObserveContext, ObservedObject, SettleContext } from '../driver.js';
@@ -38,7 +38,7 @@ export class ImDriver implements Driver {
     }
     const entries: AuthEntry[] = parseAuthFile(credentials.reveal(), credentials.source);
     const im = entries.find((e) => e.type === 'InfrastructureManager');
-    this.identity = `IM user ${JSON.stringify(im?.username ?? (im?.token ? 'OIDC token' : '?'))} at ${deps.url}`;
+    this.identity = `IM user ${JSON.stringify(im?.username ?? (im?.token ? 'OIDC token' : '?'))} at ${endpointName(deps)}`;
     const { limits, timeouts } = deps.backend.spec;
     // Reads of one infrastructure fan out (RADL, state, one per VM): enough infrastructures in
     // flight to keep every connection busy, few enough that replies do not pile up in memory.

@@ -8,7 +8,7 @@ import type { Secret } from '../../errors/secret.js';
 import type { Intent, ObjectRecord } from '../../state/types.js';
 import { ConvergeError } from '../../errors/converge-error.js';
 import type { XmlRpcClient } from '../../xmlrpc/client.js';
-import { clientForBackend, retryReporter } from '../backend-client.js';
+import { clientForBackend, endpointName, retryReporter } from '../backend-client.js';
 import type { FieldChange } from '../../plan/types.js';
 import type {
   ApplyContext,
@@ -51,7 +51,7 @@ export class SeattleDriver implements Driver {
     }
     this.#client = clientForBackend(deps);
     const parsed = parseSeattleCredentials(credentials.reveal(), credentials.source);
-    this.identity = `Seattle user ${JSON.stringify(parsed.username)} at ${deps.url}`;
+    this.identity = `Seattle user ${JSON.stringify(parsed.username)} at ${endpointName(deps)}`;
     this.#api = new SeattleApi(this.#client, parsed, retryReporter(deps));
     this.#graceMs = deps.backend.spec.timeouts.settleMs;
   }

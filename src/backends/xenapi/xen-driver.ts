@@ -14,7 +14,7 @@ import type {
   ApplyContext, ApplyResult, DesiredObject, Driver, LookupResult, ObserveContext, ObservedObject, ObserveHint, RecoverContext, RecoveredIntent,
 } from '../driver.js';
 import type { DriverDeps } from '../driver-deps.js';
-import { clientOptionsForBackend, retryReporter } from '../backend-client.js';
+import { clientOptionsForBackend, endpointName, retryReporter } from '../backend-client.js';
 import type { Actor } from './apply/actor.js';
 import { XenApi } from './api/xen-api.js';
 import { createNetwork, createVm } from './apply/create.js';
@@ -48,7 +48,7 @@ export class XenDriver implements Driver {
       throw new ConvergeError('INVALID', 'XEN_CREDENTIALS_MISSING', `backend ${this.name}: XenAPI needs credentials (credentials.fromFile or fromEnv)`);
     }
     const parsed = parseXenCredentials(credentials.reveal(), credentials.source);
-    this.identity = `xapi user ${JSON.stringify(parsed.username)} at ${deps.url}`;
+    this.identity = `xapi user ${JSON.stringify(parsed.username)} at ${endpointName(deps)}`;
     this.#session = new XenSession({
       url: deps.url,
       credentials: parsed,
