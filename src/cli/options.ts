@@ -19,8 +19,11 @@ export function countFlag(flag: string, value: string, min = 0): number {
 
 /** CommonOptions are accepted by every command that reads manifests and state. */
 export interface CommonOptions {
+  /** state is `--state`: a state file path or a postgres:// URL. */
   state?: string;
   owner?: string;
+  /** workspace is `--workspace`: the workspace of a PostgreSQL state. */
+  workspace?: string;
   json?: boolean;
   color?: boolean;
 }

@@ -10,8 +10,9 @@ import { createOutput, type Output } from './output.js';
 import { planCommand } from './commands/plan.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { schemaCommand } from './commands/schema.js';
-import { simCommand } from './commands/sim.js';
+import { simCommand, type SimOptions } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
+import { registerStateCommand } from './commands/state.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
 import { VERSION } from './version.js';
@@ -20,10 +21,29 @@ type Raw = CommonOptions & Record<string, unknown>;
 
 function common(cmd: Command): Command {
   return cmd
-    .option('--state <path>', 'state file (default <dir>/.converge/state.json, or $CONVERGE_STATE)')
+    .option('--state <path|url>', 'state file or postgres:// URL (default $CONVERGE_STATE, else <dir>/.converge/state.json)')
+    .option('--workspace <name>', 'workspace of a PostgreSQL state (default $CONVERGE_WORKSPACE, else default)')
     .option('--owner <name>', 'ownership marker for a new state (default: its lineage, or $CONVERGE_OWNER)')
     .option('--json', 'machine-readable output: one JSON object per line')
     .option('--no-color', 'no colour even on a terminal');
+}
+
+/** simKnobFlags reads the simulator knob flags of `converge sim` (absent flags stay absent). */
+function simKnobFlags(o: Raw): Partial<SimOptions> {
+  const flags: Partial<SimOptions> = {};
+  if (o.users !== undefined) flags.users = String(o.users);
+  if (o.createBaseMs !== undefined) flags.createBaseMs = countFlag('--create-base-ms', String(o.createBaseMs));
+  if (o.createMsPerVm !== undefined) flags.createMsPerVm = countFlag('--create-ms-per-vm', String(o.createMsPerVm));
+  if (o.corruptConcurrentChanges === false) flags.corruptConcurrentChanges = false;
+  if (o.backlog !== undefined) flags.backlog = countFlag('--backlog', String(o.backlog));
+  if (o.backlogPenaltyMs !== undefined) flags.backlogPenaltyMs = countFlag('--backlog-penalty-ms', String(o.backlogPenaltyMs));
+  if (o.testbeds !== undefined) flags.testbeds = String(o.testbeds).split(',').map((t) => t.trim()).filter((t) => t !== '');
+  if (o.pkiDir !== undefined) flags.pkiDir = String(o.pkiDir);
+  if (o.nodes !== undefined) flags.nodes = countFlag('--nodes', String(o.nodes), 1);
+  if (o.pollInterval !== undefined) flags.pollIntervalSeconds = countFlag('--poll-interval', String(o.pollInterval));
+  if (o.forward !== undefined) flags.forward = String(o.forward);
+  if (o.login !== undefined) flags.login = String(o.login);
+  return flags;
 }
 
 export async function runCli(argv: string[]): Promise<ExitCode> {
@@ -106,6 +126,8 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
     run((o) => statusCommand(dir, out, o))(...rest),
   );
 
+  registerStateCommand(program, common, (fn) => run((o) => fn(o, out)));
+
   program
     .command('schema [kind]')
     .description('print the JSON Schema of a kind (Backend, Infrastructure, Slice, VesselSet), or all')
@@ -113,11 +135,23 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
 
   program
     .command('sim <type>')
-    .description('serve a backend simulator (im, seattle, xenapi) on 127.0.0.1')
+    .description('serve a backend simulator (im, seattle, xenapi, fedd, planetlab) on 127.0.0.1; planetlab-nm --forward relays one call')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .addOption(new Option('--port <port>', 'port (0 = any free port)').default('8899'))
     .option('--persist <file>', 'keep the simulator state in this file')
     .option('--latency <ms>', 'added latency per call')
+    .option('--users <file>', "im: IM's USER_DB JSON ({\"users\": [{\"username\", \"password\"}]}); only these may call")
+    .option('--create-base-ms <ms>', 'im: fixed part of the time a create, AddResource or RemoveResource takes (default 100)')
+    .option('--create-ms-per-vm <ms>', 'im: time per VM of a create, AddResource or RemoveResource (default 50)')
+    .option('--no-corrupt-concurrent-changes', 'im: overlapping changes of one infrastructure apply in order instead of corrupting it')
+    .option('--backlog <n>', 'connections in service before new ones are held (im default 5, others 0 = off)')
+    .option('--backlog-penalty-ms <ms>', 'how long a held connection waits (default 1000)')
+    .option('--testbeds <names>', 'fedd: comma-separated testbeds, one access controller each on --port, --port+1, … (default deter)')
+    .option('--pki-dir <dir>', 'fedd: where the CA, server and client certificates and keys are kept (default <persist>.pki or a temp dir)')
+    .option('--nodes <n>', 'planetlab: how many nodes (Node Managers) to serve next to PLC (default 3)')
+    .option('--poll-interval <seconds>', 'planetlab: virtual seconds between a node\'s polls of PLC, plus up to half again at random (default 600)')
+    .option('--forward <nm-url>', 'planetlab-nm: relay one methodCall from stdin to this Node Manager simulator (an sshd forced command)')
+    .option('--login <name>', 'planetlab-nm: the caller (ssh login name; default $USER, else $LOGNAME)')
     .option('--json', 'print the listening address as JSON')
     .action((type: string, ...rest) =>
       run((o) =>
@@ -126,6 +160,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
           port: countFlag('--port', String(o.port)),
           ...(o.persist ? { persist: String(o.persist) } : {}),
           ...(o.latency !== undefined ? { latencyMs: countFlag('--latency', String(o.latency)) } : {}),
+          ...simKnobFlags(o),
         }),
       )(...rest),
     );

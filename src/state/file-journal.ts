@@ -16,9 +16,14 @@ import { encodeEntry, replayIntents, replayUnsettledIntents, type JournalEntry }
 import { runExclusive } from '../util/keyed-mutex.js';
 import type { Intent, Journal } from './types.js';
 
-/** FileJournalOptions: the journal file and, for tests, the clock for startedAt/endedAt. */
+/**
+ * FileJournalOptions: the journal file; `fence`, run before every write, throws when the writer
+ * no longer holds the state lock (FileStateStore passes its lock check); for tests, the clock for
+ * startedAt/endedAt.
+ */
 export interface FileJournalOptions {
   path: string;
+  fence?: () => Promise<void>;
   now?: () => Date;
 }
 
@@ -28,15 +33,18 @@ export class FileJournal implements Journal {
   readonly path: string;
   private readonly file: JournalFile;
   private readonly now: () => Date;
+  private readonly fence: () => Promise<void>;
 
   constructor(options: FileJournalOptions) {
     this.path = options.path;
     this.file = journalFileFor(options.path);
     this.now = options.now ?? (() => new Date());
+    this.fence = options.fence ?? (() => Promise.resolve());
   }
 
   /** begin records the intent durably and returns it with its id and status "open". */
   async begin(intent: Omit<Intent, 'id' | 'status' | 'startedAt'>): Promise<Intent> {
+    await this.fence();
     const startedAt = this.now();
     const begun: Intent = { ...intent, id: newIntentId(startedAt.getTime()), status: 'open', startedAt: startedAt.toISOString() };
     await this.file.append({ type: 'begin', intent: begun });
@@ -45,6 +53,7 @@ export class FileJournal implements Journal {
 
   /** resolve records how the call for intent `id` ended. */
   async resolve(id: string, result: ResolveResult): Promise<void> {
+    await this.fence();
     await this.file.append({ type: 'resolve', id, ...result, endedAt: this.now().toISOString() });
   }
 
@@ -60,6 +69,7 @@ export class FileJournal implements Journal {
 
   /** settle records that a later look accounted for intent `id` (see Journal.settle). */
   async settle(id: string, note: string, outcome?: Record<string, unknown>): Promise<void> {
+    await this.fence();
     await this.file.append({ type: 'settle', id, note, ...(outcome && { outcome }), at: this.now().toISOString() });
   }
 
@@ -68,7 +78,14 @@ export class FileJournal implements Journal {
    * Resolved outcomes are dropped, so call it only after the state that records them is written.
    */
   async compact(): Promise<void> {
+    await this.fence();
     await this.file.compact();
+  }
+
+  /** replaceAll makes `intents` (as they stand) the whole journal (`converge state migrate`). */
+  async replaceAll(intents: Intent[]): Promise<void> {
+    await this.fence();
+    await this.file.replace(intents);
   }
 
   /** close releases the shared descriptor (it is reopened by the next append). */
@@ -103,12 +120,18 @@ class JournalFile {
   }
 
   compact(): Promise<void> {
-    return this.exclusive(async () => {
-      const open = replayUnsettledIntents(await this.readText(), this.path);
-      await this.closeHandle(); // the rename below replaces the inode our descriptor points at
-      await mkdir(dirname(this.path), { recursive: true });
-      await writeFileAtomic(this.path, open.map((intent) => encodeEntry({ type: 'begin', intent })).join(''));
-    });
+    return this.exclusive(async () => this.rewrite(replayUnsettledIntents(await this.readText(), this.path)));
+  }
+
+  replace(intents: Intent[]): Promise<void> {
+    return this.exclusive(() => this.rewrite(intents));
+  }
+
+  /** rewrite replaces the file atomically with one begin entry per intent, as each stands now. */
+  private async rewrite(intents: Intent[]): Promise<void> {
+    await this.closeHandle(); // the rename below replaces the inode our descriptor points at
+    await mkdir(dirname(this.path), { recursive: true });
+    await writeFileAtomic(this.path, intents.map((intent) => encodeEntry({ type: 'begin', intent })).join(''));
   }
 
   close(): Promise<void> {

@@ -26,8 +26,10 @@ import type { LockHandle, LockHolder, StateLocker } from './types.js';
 export interface FileLockOptions {
   /** path of the lock file, conventionally `<state path>.lock`. */
   path: string;
-  /** ttlMs is the lease length; it is renewed every ttlMs/3. Default 30 s. */
+  /** ttlMs is the lease length; it is renewed every ttlMs/3 (or renewMs). Default 30 s. */
   ttlMs?: number;
+  /** renewMs overrides the renewal period (tests use one longer than ttlMs to act out a stalled holder). */
+  renewMs?: number;
   /** pollMs is how often a blocked acquire looks again. Default 200 ms. */
   pollMs?: number;
   /** now is the epoch-ms clock for lease times (waiting for `timeoutMs` uses the real clock). */
@@ -48,12 +50,14 @@ interface CurrentLock {
 export class FileLocker implements StateLocker {
   readonly path: string;
   private readonly ttlMs: number;
+  private readonly renewMs: number | undefined;
   private readonly pollMs: number;
   private readonly now: () => number;
 
   constructor(options: FileLockOptions) {
     this.path = options.path;
     this.ttlMs = options.ttlMs ?? 30_000;
+    this.renewMs = options.renewMs;
     this.pollMs = options.pollMs ?? 200;
     this.now = options.now ?? Date.now;
   }
@@ -74,6 +78,18 @@ export class FileLocker implements StateLocker {
   /** inspect returns the current holder (an "unknown" holder for an unreadable file), if any. */
   async inspect(): Promise<LockHolder | undefined> {
     return (await this.readCurrent())?.holder;
+  }
+
+  /**
+   * breakLock removes the lock file whoever holds it (`converge state unlock --force`) and returns
+   * the holder it named. A live holder finds the loss at its next heartbeat or fenced write.
+   */
+  async breakLock(): Promise<LockHolder | undefined> {
+    return runExclusive(`lock:${resolvePath(this.path)}`, async () => {
+      const current = await this.readCurrent();
+      if (current !== undefined) await rm(this.path, { force: true });
+      return current?.holder;
+    });
   }
 
   /**
@@ -135,7 +151,7 @@ export class FileLocker implements StateLocker {
   }
 
   private held(holder: LockHolder): HeldLock {
-    return new HeldLock(holder, { path: this.path, ttlMs: this.ttlMs, now: this.now });
+    return new HeldLock(holder, { path: this.path, ttlMs: this.ttlMs, ...(this.renewMs !== undefined && { renewMs: this.renewMs }), now: this.now });
   }
 
   private async readCurrent(): Promise<CurrentLock | undefined> {

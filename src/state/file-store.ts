@@ -6,6 +6,12 @@
  * `expectedSerial`, and the stored lineage the snapshot's. Within one process writes to one path
  * run one at a time, so that check is exact; across processes it is exact for lock holders, and
  * otherwise still catches every writer that did not race within the same few milliseconds.
+ *
+ * Fencing: while this store holds its lock (acquired through it), every state and journal write
+ * first checks that the lock file still names its holder, and fails with CONFLICT LEASE_LOST
+ * otherwise, so a holder whose lock was taken over (it stalled past its lease) stops writing.
+ * The check and the write are two steps, not one transaction as in PostgreSQL: a takeover landing
+ * between them is not caught. Writes without the lock are allowed here, as they always were.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve as resolvePath } from 'node:path';
@@ -13,10 +19,12 @@ import { ConvergeError } from '../errors/converge-error.js';
 import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { FileJournal } from './file-journal.js';
 import { FileLocker } from './file-lock.js';
+import type { HeldLock } from './held-lock.js';
 import { runExclusive } from '../util/keyed-mutex.js';
+import { holderIdOf } from './lock-holder.js';
 import { newSnapshot, parseSnapshot } from './snapshot-codec.js';
 import { stringifySorted } from './sorted-json.js';
-import type { Journal, LockHandle, LockHolder, StateLocker, StateSnapshot, StateStore } from './types.js';
+import type { Intent, LockHandle, LockHolder, StateLocker, StateSnapshot, StateStore, StateTransfer } from './types.js';
 
 /** FileStateStoreOptions name the state file; `lock` tunes the lease (tests). */
 export interface FileStateStoreOptions {
@@ -24,22 +32,24 @@ export interface FileStateStoreOptions {
   path: string;
   /** owner for a state created by this store; defaults to the new lineage. */
   owner?: string;
-  lock?: { ttlMs?: number; pollMs?: number; now?: () => number };
+  lock?: { ttlMs?: number; renewMs?: number; pollMs?: number; now?: () => number };
 }
 
-export class FileStateStore implements StateStore {
+export class FileStateStore implements StateStore, StateTransfer {
   readonly path: string;
   readonly description: string;
-  readonly journal: Journal;
+  readonly journal: FileJournal;
   private readonly owner: string | undefined;
   private readonly locker: FileLocker;
+  /** held is the lock taken through this store, which its writes are fenced by. */
+  private held: HeldLock | undefined;
 
   constructor(options: FileStateStoreOptions) {
     this.path = options.path;
     this.description = `file ${options.path}`;
     this.owner = options.owner;
     this.locker = new FileLocker({ ...options.lock, path: `${options.path}.lock` });
-    this.journal = new FileJournal({ path: join(dirname(options.path), 'journal.jsonl') });
+    this.journal = new FileJournal({ path: join(dirname(options.path), 'journal.jsonl'), fence: () => this.fence() });
   }
 
   /** read returns the stored snapshot, or a fresh unsaved one (new lineage, serial 0). */
@@ -55,6 +65,7 @@ export class FileStateStore implements StateStore {
    */
   async write(snapshot: StateSnapshot, expectedSerial: number): Promise<StateSnapshot> {
     return runExclusive(`state:${resolvePath(this.path)}`, async () => {
+      await this.fence();
       const previous = await readTextIfExists(this.path);
       const stored = previous === undefined ? undefined : parseSnapshot(previous.text, this.path);
       this.checkExpected(snapshot, stored, expectedSerial);
@@ -67,12 +78,58 @@ export class FileStateStore implements StateStore {
     });
   }
 
-  acquire(options: Parameters<StateLocker['acquire']>[0]): Promise<LockHandle> {
-    return this.locker.acquire(options);
+  async acquire(options: Parameters<StateLocker['acquire']>[0]): Promise<LockHandle> {
+    const lock = (await this.locker.acquire(options)) as HeldLock;
+    this.held = lock;
+    return lock;
   }
 
   inspect(): Promise<LockHolder | undefined> {
     return this.locker.inspect();
+  }
+
+  /** isEmpty: no state file and no journal entry. */
+  async isEmpty(): Promise<boolean> {
+    return (await readTextIfExists(this.path)) === undefined && (await this.journal.recent()).length === 0;
+  }
+
+  /** replaceAll writes `snapshot` as it is (lineage and serial kept) and `intents` as the journal. */
+  async replaceAll(snapshot: StateSnapshot, intents: Intent[]): Promise<void> {
+    await runExclusive(`state:${resolvePath(this.path)}`, async () => {
+      await this.fence();
+      await mkdir(dirname(this.path), { recursive: true });
+      const previous = await readTextIfExists(this.path);
+      if (previous !== undefined) await writeFileAtomic(`${this.path}.backup`, previous.text);
+      await writeFileAtomic(this.path, stringifySorted(snapshot));
+    });
+    await this.journal.replaceAll(intents);
+  }
+
+  breakLock(): Promise<LockHolder | undefined> {
+    return this.locker.breakLock();
+  }
+
+  /** close releases the journal's file descriptor. */
+  async close(): Promise<void> {
+    await this.journal.close();
+  }
+
+  /**
+   * fence throws LEASE_LOST when this store took the lock and the lock file no longer names it, or
+   * the lock's signal fired (not renewed in time): after that nothing more is written.
+   */
+  private async fence(): Promise<void> {
+    const held = this.held;
+    if (held === undefined || held.isReleased) return;
+    const file = await readTextIfExists(`${this.path}.lock`);
+    if (file !== undefined && holderIdOf(file.text) === held.holder.id && !held.signal.aborted) return;
+    held.markLost();
+    throw new ConvergeError(
+      'CONFLICT',
+      'LEASE_LOST',
+      `the state lock of ${this.path} was taken over or removed since this run took it; nothing more is written`,
+      { path: this.path, holderId: held.holder.id },
+    );
   }
 
   private checkExpected(snapshot: StateSnapshot, stored: StateSnapshot | undefined, expectedSerial: number): void {

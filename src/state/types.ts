@@ -63,11 +63,24 @@ export interface LockHolder {
   acquiredAt: string;
   heartbeatAt: string;
   expiresAt: string;
+  /**
+   * fencingToken is the lease's number from a monotonic sequence (database stores only): every
+   * write checks that it is still the current holder's, so a holder that lost its lease cannot
+   * write after another took it over.
+   */
+  fencingToken?: number;
 }
 
-/** LockHandle is a held lock; release is idempotent. */
+/**
+ * LockHandle is a held lock; release is idempotent. `signal` is aborted once the handle no longer
+ * holds the lock: it was taken over or removed, could not be renewed in time (aborted with a
+ * margin before the lease can expire for others), or was released. Its `reason` is a
+ * ConvergeError: CONFLICT LEASE_LOST when the lease was lost, LOCK_RELEASED after release.
+ * Whoever acts under the lock stops acting when it fires.
+ */
 export interface LockHandle {
   holder: LockHolder;
+  readonly signal: AbortSignal;
   release(): Promise<void>;
 }
 
@@ -156,6 +169,25 @@ export function isUnsettled(intent: Pick<Intent, 'status' | 'settledAt'>): boole
 /** StateStore composes the small interfaces (Terraform's statemgr style). */
 export interface StateStore extends StateReader, StateWriter, StateLocker {
   readonly journal: Journal;
-  /** describe names the store for messages, e.g. `file .converge/state.json`. */
+  /** describe names the store for messages, e.g. `file .converge/state.json` (never a secret). */
   readonly description: string;
+  /** close releases connections the store keeps open (database stores); the store is unusable after. */
+  close?(): Promise<void>;
+}
+
+/**
+ * StateTransfer is what `converge state migrate` and `converge state unlock` need from a store
+ * besides StateStore. Both stores implement it; wrappers (views) need not.
+ */
+export interface StateTransfer {
+  /** isEmpty: no state was ever written here and the journal holds no intent. */
+  isEmpty(): Promise<boolean>;
+  /**
+   * replaceAll stores `snapshot` exactly as given (lineage and serial kept) and makes `intents`
+   * the whole journal, replacing whatever was there. Callers hold the lock and have checked
+   * isEmpty unless they mean to overwrite.
+   */
+  replaceAll(snapshot: StateSnapshot, intents: Intent[]): Promise<void>;
+  /** breakLock removes the lock whoever holds it (`converge state unlock --force`); returns the holder it removed. */
+  breakLock(): Promise<LockHolder | undefined>;
 }

@@ -8,7 +8,7 @@ import { ConvergeError } from '../errors/converge-error.js';
 import { formatDiagnostic, hasErrors } from '../manifest/diagnostics.js';
 import { loadManifests } from '../manifest/load-manifests.js';
 import type { BackendResource, ManifestSet, WorkloadResource } from '../manifest/types.js';
-import { createStateStore } from '../state/index.js';
+import { createStateStore, isPostgresUrl, type StateStoreWithTransfer } from '../state/index.js';
 import type { StateStore } from '../state/types.js';
 import type { DesiredObject, Driver } from '../backends/driver.js';
 import { openDriver } from '../backends/registry.js';
@@ -18,8 +18,11 @@ import type { Workspace } from '../engine/workspace.js';
 
 export interface WorkspaceOptions {
   dir: string;
+  /** statePath is `--state`: a state file path or a `postgres://` URL (default $CONVERGE_STATE). */
   statePath?: string;
   owner?: string;
+  /** workspace is `--workspace`: the row of a database state (default $CONVERGE_WORKSPACE, then `default`). */
+  workspace?: string;
   sink: EventSink;
 }
 
@@ -33,13 +36,34 @@ export async function loadValidManifests(dir: string): Promise<ManifestSet> {
   return set;
 }
 
-export function statePathFor(dir: string, explicit?: string): string {
-  return resolve(explicit ?? process.env.CONVERGE_STATE ?? join(dir, '.converge', 'state.json'));
+/**
+ * stateLocationFor is where the state lives: `--state`, else $CONVERGE_STATE, else
+ * `<dir>/.converge/state.json`; a `postgres://` URL is returned as is, a path made absolute.
+ */
+export function stateLocationFor(dir: string, explicit?: string): string {
+  const location = explicit ?? process.env.CONVERGE_STATE ?? join(dir, '.converge', 'state.json');
+  return isPostgresUrl(location) ? location : resolve(location);
 }
 
-export function openStore(dir: string, options: { statePath?: string; owner?: string }): StateStore {
+/**
+ * statePathFor is the local state file's path. For a database state (URL) it is where the local
+ * file would be, `<dir>/.converge/state.json`: its directory still holds what is local to one
+ * checkout (the embedded simulators' files), and the URL itself is never turned into a path.
+ */
+export function statePathFor(dir: string, explicit?: string): string {
+  const location = stateLocationFor(dir, explicit);
+  return isPostgresUrl(location) ? resolve(join(dir, '.converge', 'state.json')) : location;
+}
+
+/** openStore opens the state `options` (or the environment) name; see stateLocationFor. */
+export function openStore(dir: string, options: { statePath?: string; owner?: string; workspace?: string }): StateStoreWithTransfer {
   const owner = options.owner ?? process.env.CONVERGE_OWNER;
-  return createStateStore({ path: statePathFor(dir, options.statePath), ...(owner ? { owner } : {}) });
+  const workspace = options.workspace ?? nonEmpty(process.env.CONVERGE_WORKSPACE);
+  return createStateStore({ url: stateLocationFor(dir, options.statePath), ...(owner ? { owner } : {}), ...(workspace !== undefined ? { workspace } : {}) });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
 }
 
 export async function openWorkspace(options: WorkspaceOptions, manifests?: ManifestSet, store?: StateStore): Promise<Workspace> {

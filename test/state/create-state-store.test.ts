@@ -51,3 +51,15 @@ describe('withLock', () => {
     expect(ran).toBe(false);
   });
 });
+
+describe('createStateStore by URL', () => {
+  it('a postgres:// or postgresql:// URL selects PostgreSQL (described without its password); anything else is a state file', async () => {
+    const dir = await tempDir();
+    const pg = createStateStore({ url: 'postgres://app:hunter2-secret@db.example:6432/infra?schema=team_a', workspace: 'prod' });
+    expect(pg.description).toBe('postgresql://app@db.example:6432/infra (schema team_a, workspace prod)');
+    expect(createStateStore({ url: 'postgresql://app@db.example/infra' }).description).toContain('workspace default');
+    expect(createStateStore({ url: join(dir, 'state.json') }).description).toBe(`file ${join(dir, 'state.json')}`);
+    expect(createStateStore({ url: `file://${join(dir, 'other.json')}` }).description).toBe(`file ${join(dir, 'other.json')}`);
+    expect(() => createStateStore({ url: 'postgres://db.example/infra', workspace: '' })).toThrow(expect.objectContaining({ code: 'USAGE' }));
+  });
+});

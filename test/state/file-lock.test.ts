@@ -200,6 +200,8 @@ describe('HeldLock', () => {
     await new Promise((resolve) => setTimeout(resolve, 200)); // a heartbeat runs and sees the loss
 
     expect(lock.lost).toBe(true);
+    expect(lock.signal.aborted).toBe(true);
+    expect(lock.signal.reason).toMatchObject({ kind: 'CONFLICT', code: 'LEASE_LOST' });
     await lock.release();
     await lock.release();
     expect(await lockFileHolder(lockPath)).toEqual(usurper);

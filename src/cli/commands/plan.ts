@@ -47,8 +47,8 @@ export async function planCommand(dir: string, out: Output, options: PlanOptions
   }
 }
 
-function pick(options: CommonOptions): { statePath?: string; owner?: string } {
-  return { ...(options.state ? { statePath: options.state } : {}), ...(options.owner ? { owner: options.owner } : {}) };
+function pick(options: CommonOptions): { statePath?: string; owner?: string; workspace?: string } {
+  return { ...(options.state ? { statePath: options.state } : {}), ...(options.owner ? { owner: options.owner } : {}), ...(options.workspace ? { workspace: options.workspace } : {}) };
 }
 
 export { pick as workspaceOptions };
