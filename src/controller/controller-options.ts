@@ -9,6 +9,8 @@ export interface ControllerOptions {
   dir: string;
   statePath?: string;
   owner?: string;
+  /** workspace selects the workspace of a PostgreSQL state. */
+  workspace?: string;
   listen: ListenAddress;
   /** resyncMs is the period of the full re-read and re-queue (±10% jitter). */
   resyncMs: number;

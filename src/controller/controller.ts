@@ -128,12 +128,14 @@ export class Controller {
 
   async #open(): Promise<void> {
     const o = this.#o;
-    this.#store = openStore(o.dir, { ...(o.statePath ? { statePath: o.statePath } : {}), ...(o.owner ? { owner: o.owner } : {}) });
+    this.#store = openStore(o.dir, { ...(o.statePath ? { statePath: o.statePath } : {}), ...(o.owner ? { owner: o.owner } : {}), ...(o.workspace ? { workspace: o.workspace } : {}) });
     this.#lock = await this.#store.acquire({
       timeoutMs: o.lockTimeoutMs,
       command: `converge watch ${o.dir}`,
       onStaleTakeover: (stale) => this.#log.warn({ holder: `${stale.user}@${stale.host} pid ${stale.pid}` }, 'lock-takeover'),
     });
+    // A lease that is lost (taken over, or not renewable in time) stops every action at once.
+    this.#lock.signal.addEventListener('abort', () => void this.#lockLost(), { once: true });
     try {
       this.#shared = await SharedState.open(this.#store);
       this.#reconciler = this.#newReconciler(this.#shared, this.#store);
@@ -225,14 +227,17 @@ export class Controller {
   }
 
   #lockLost(): boolean {
-    if ((this.#lock as { lost?: boolean } | undefined)?.lost !== true) return false;
-    this.#log.error({}, 'state lock lost: another process took it over; stopping without further changes');
-    void this.stop('lock lost', 5);
+    const reason = this.#lock?.signal.aborted ? (this.#lock.signal.reason as { code?: string; message?: string } | undefined) : undefined;
+    if (reason?.code !== 'LEASE_LOST') return false;
+    if (this.#phase !== 'stopping') {
+      this.#log.error({ reason: reason.message }, 'state lock lost: stopping without further changes');
+      void this.stop('lock lost', 5);
+    }
     return true;
   }
 
   #health(): { ok: boolean; detail: string } {
-    const lost = (this.#lock as { lost?: boolean } | undefined)?.lost === true;
+    const lost = (this.#lock?.signal.reason as { code?: string } | undefined)?.code === 'LEASE_LOST';
     return { ok: this.#phase !== 'stopping' && !lost, detail: lost ? 'state lock lost' : this.#phase };
   }
 

@@ -10,7 +10,7 @@ import { ConvergeError } from '../../errors/converge-error.js';
 import { converge } from '../../engine/converge.js';
 import type { RunReport } from '../../engine/report.js';
 import { PLAN_FORMAT_VERSION, type Plan } from '../../plan/types.js';
-import { type ExitCode } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import { loadValidManifests, openStore, openWorkspace } from '../../workspace/open-workspace.js';
 import type { CommonOptions } from '../options.js';
 import type { Output } from '../output.js';
@@ -40,6 +40,10 @@ export async function reconcileCommand(dir: string, out: Output, options: Reconc
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // A lost lease (taken over, or not renewable before it would expire) stops every call at once:
+  // another holder may already act, and our writes would be refused by fencing anyway.
+  const onLeaseLost = (): void => abort.abort(lock.signal.reason);
+  lock.signal.addEventListener('abort', onLeaseLost, { once: true });
   try {
     const ws = await openWorkspace({ dir, ...workspaceOptions(options), sink: out }, manifests, store);
     try {
@@ -54,8 +58,14 @@ export async function reconcileCommand(dir: string, out: Output, options: Reconc
         signal: abort.signal,
         sink: out,
         generator: GENERATOR,
+      }).catch((error: unknown) => {
+        throw leaseLost(lock.signal) ? lock.signal.reason : error;
       });
       printReport(report, out);
+      if (leaseLost(lock.signal)) {
+        out.error(`${(lock.signal.reason as Error).message}; the run stopped, the next run settles what it left [LEASE_LOST]`);
+        return EXIT.failure;
+      }
       return report.exitCode;
     } finally {
       await ws.close();
@@ -63,8 +73,13 @@ export async function reconcileCommand(dir: string, out: Output, options: Reconc
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    lock.signal.removeEventListener('abort', onLeaseLost);
     await lock.release();
   }
+}
+
+function leaseLost(signal: AbortSignal): boolean {
+  return signal.aborted && (signal.reason as { code?: string } | undefined)?.code === 'LEASE_LOST';
 }
 
 async function readPlanFile(path: string): Promise<Plan> {

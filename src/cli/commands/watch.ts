@@ -56,6 +56,7 @@ export async function watchCommand(dir: string, options: WatchOptions): Promise<
       dir,
       ...(options.state ? { statePath: options.state } : {}),
       ...(options.owner ? { owner: options.owner } : {}),
+      ...(options.workspace ? { workspace: options.workspace } : {}),
       listen,
       resyncMs: options.resyncMs,
       workers: options.workers,
