@@ -59,6 +59,12 @@ export interface ObservedObject {
    * that already existed): converge never deletes them; letting go of them is a `forget`.
    */
   external?: boolean;
+  /**
+   * foreignOwner is set on a live object that carries converge's marker for a key this owner
+   * desires, but names another owner (another state manages it). It is never ours to change:
+   * the engine reports it instead of planning a second copy.
+   */
+  foreignOwner?: string;
 }
 
 /**
@@ -190,7 +196,9 @@ export interface Driver {
   /**
    * observe returns every object this owner has on the backend, in batched calls. Two live
    * objects may carry one key (a copy left by a lost reply): return both under that key; the
-   * engine decides which one state keeps and treats the other as surplus.
+   * engine decides which one state keeps and treats the other as surplus. Where markers are
+   * visible, it also returns, with `foreignOwner`, marked objects of another owner whose key is
+   * desired here and not among this owner's objects (so a second state is seen, not copied).
    */
   observe(ctx: ObserveContext): Promise<ObservedObject[]>;
   /**

@@ -1,7 +1,8 @@
 /**
  * planFromSurvey runs the pure planner on what a survey found, for `plan`, `reconcile` and watch
  * passes alike: desired objects of backends that could be observed (and in scope), the keys in
- * motion, contested or with surplus copies, and the backend's plan hooks.
+ * motion, blocked (contested copies, another owner's objects) or with surplus copies, and the
+ * backend's plan hooks.
  */
 import { planChanges } from '../plan/plan-changes.js';
 import type { Plan } from '../plan/types.js';
@@ -34,7 +35,7 @@ export function planFromSurvey(ws: Workspace, looked: Survey, state: StateSnapsh
     now: options.now,
     generator: options.generator,
     inMotion: looked.inMotion,
-    contested: looked.contested,
+    blocked: looked.blocked,
     surplus: options.scope ? looked.surplus.filter((s) => inScope(options.scope, s.of)) : looked.surplus,
     gone: observation.gone,
   });

@@ -7,7 +7,7 @@
  * `settle: false` (plan, status) decides the same verdicts but writes nothing to the journal.
  */
 import type { DesiredObject, Driver } from '../backends/driver.js';
-import type { SurplusCopy } from '../plan/plan-input.js';
+import type { BlockedKey, SurplusCopy } from '../plan/plan-input.js';
 import type { Journal, StateSnapshot } from '../state/types.js';
 import type { EventSink } from './events.js';
 import { recoverIntents } from './intents/recover-intents.js';
@@ -15,6 +15,7 @@ import { settleIntents } from './intents/settle-intents.js';
 import { byKeyOf, observeAll, type Observation } from './observe/observe-all.js';
 import type { ObservationSource } from './observe/observation-source.js';
 import { separateSurplus } from './observe/surplus.js';
+import { foreignMessage, separateForeign } from './observe/foreign.js';
 import type { RunStats } from './run-stats.js';
 
 export interface SurveyOptions {
@@ -39,7 +40,8 @@ export interface Survey {
   /** observation holds at most one object per key (surplus copies are separated). */
   observation: Observation;
   inMotion: Map<string, string>;
-  contested: Map<string, string>;
+  /** blocked are keys that get no action and fail: contested copies, another owner's objects. */
+  blocked: Map<string, BlockedKey>;
   surplus: SurplusCopy[];
 }
 
@@ -51,13 +53,18 @@ export async function survey(options: SurveyOptions): Promise<Survey> {
   const raw = options.source ? await options.source.observe(options.drivers, observeOptions) : await observeAll(options.drivers, observeOptions);
   const journal = options.settle ? options.journal : lookOnly(options.journal);
   const inMotion = await settleIntents(raw, { journal, drivers: options.drivers, sink: options.settle ? options.sink : { emit: () => undefined }, now: options.now, graceMs: options.graceMs });
-  const separated = separateSurplus(raw.objects, options.state.objects, await options.journal.recent());
+  const { objects: own, foreign } = separateForeign(raw.objects);
+  const separated = separateSurplus(own, options.state.objects, await options.journal.recent());
+  const blocked = new Map(separated.contested);
+  for (const [key, owners] of foreign) {
+    if (!separated.objects.some((o) => o.key === key)) blocked.set(key, { code: 'OTHER_OWNER', message: foreignMessage(owners) });
+  }
   // Surplus copies stay out of `objects` (the planner sees them as surplus, not leftovers) but are
   // in `byKey`, so that the action deleting one finds what it deletes.
   const byKey = byKeyOf(separated.objects);
   for (const copy of separated.surplus) byKey.set(copy.object.key, copy.object);
   const observation: Observation = { ...raw, objects: separated.objects, byKey };
-  return { observation, inMotion, contested: separated.contested, surplus: separated.surplus };
+  return { observation, inMotion, blocked, surplus: separated.surplus };
 }
 
 /** lookOnly is a journal whose settle does nothing, so a plan decides verdicts without writing. */

@@ -5,7 +5,8 @@
  * Rules, per object key:
  * - in motion (a call of unknown outcome not yet accounted for, or the backend still carrying
  *   out a change: `status.changing`)         → nothing; it waits as `progressing`
- * - contested (two live copies, none provably ours) → nothing; it fails until resolved
+ * - blocked (two live copies, none provably ours; or only another owner's copy) → nothing; it
+ *   fails until resolved
  * - desired, not observed                 → create
  * - desired and observed, no change        → noop (listed in `pending` when not ready)
  * - changes that can all be made in place  → update
@@ -20,7 +21,7 @@ import { planLeftovers } from './plan-leftovers.js';
 import type { PlanInput } from './plan-input.js';
 import { PLAN_FORMAT_VERSION, type ActionType, type PendingObject, type Plan, type PlannedAction } from './types.js';
 
-export type { PlanInput, SurplusCopy } from './plan-input.js';
+export type { BlockedKey, PlanInput, SurplusCopy } from './plan-input.js';
 
 const NO_HOOKS: PlanHooks = { immutable: [], ignored: [] };
 
@@ -63,8 +64,8 @@ function heldBack(key: string, observed: ObservedObject | undefined, input: Plan
   const waiting = input.inMotion?.get(key);
   if (waiting) return { phase: 'progressing', message: waiting };
   if (observed?.status.changing) return { phase: 'progressing', message: observed.status.message ?? 'the backend is still changing it' };
-  const contested = input.contested?.get(key);
-  if (contested) return { phase: 'failed', message: contested, code: 'DUPLICATE_OBJECTS' };
+  const blocked = input.blocked?.get(key);
+  if (blocked) return { phase: 'failed', message: blocked.message, code: blocked.code };
   return undefined;
 }
 

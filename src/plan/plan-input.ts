@@ -6,6 +6,12 @@
 import type { DesiredObject, ObservedObject, PlanHooks } from '../backends/driver.js';
 import type { StateSnapshot } from '../state/types.js';
 
+/** BlockedKey says why a key gets no action: a stable code and a message for people. */
+export interface BlockedKey {
+  code: string;
+  message: string;
+}
+
 /** SurplusCopy is a live copy of key `of` that converge does not keep (see engine surplus.ts). */
 export interface SurplusCopy {
   object: ObservedObject;
@@ -25,8 +31,11 @@ export interface PlanInput {
   generator: string;
   /** inMotion maps keys to what they wait for: no action is planned for them. */
   inMotion?: ReadonlyMap<string, string>;
-  /** contested maps keys with several live copies, none provably ours, to the explanation. */
-  contested?: ReadonlyMap<string, string>;
+  /**
+   * blocked maps keys that must get no action and fail, with why: several live copies none of
+   * which is provably ours (DUPLICATE_OBJECTS), or only another owner's copy (OTHER_OWNER).
+   */
+  blocked?: ReadonlyMap<string, BlockedKey>;
   /** surplus are live copies of keys that converge does not keep. */
   surplus?: readonly SurplusCopy[];
   /** gone maps recorded keys to the backend's proof that they no longer exist. */

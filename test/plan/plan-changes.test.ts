@@ -128,7 +128,7 @@ describe('planChanges', () => {
 });
 
 describe('planChanges: objects in motion, surplus copies, letting go', () => {
-  type Extra = Partial<Pick<Parameters<typeof planChanges>[0], 'inMotion' | 'contested' | 'surplus' | 'gone'>>;
+  type Extra = Partial<Pick<Parameters<typeof planChanges>[0], 'inMotion' | 'blocked' | 'surplus' | 'gone'>>;
   function planWith(d: DesiredObject[], o: ObservedObject[], extra: Extra, options: { prune?: boolean; records?: Record<string, { ids: Record<string, string>; deletionPolicy: 'Delete' | 'Orphan' }> } = {}) {
     const objects = Object.fromEntries(
       Object.entries(options.records ?? {}).map(([key, r]) => [key, { key, kind: 'Infrastructure', backend: 'im', createdAt: '', updatedAt: '', ...r }]),
@@ -168,7 +168,7 @@ describe('planChanges: objects in motion, surplus copies, letting go', () => {
     },
     {
       reason: 'a contested key (two live copies, none provably ours) gets nothing and fails',
-      run: () => planWith([desired('A', base)], [], { contested: new Map([['A', '2 live objects carry this key']]) }),
+      run: () => planWith([desired('A', base)], [], { blocked: new Map([['A', { code: 'DUPLICATE_OBJECTS', message: '2 live objects carry this key' }]]) }),
       want: { A: 'noop' },
       pending: [{ key: 'A', phase: 'failed', code: 'DUPLICATE_OBJECTS', message: '2 live objects carry this key' }],
     },

@@ -54,7 +54,7 @@ export class ImDriver implements Driver {
   }
 
   observe(ctx: ObserveContext): Promise<ObservedObject[]> {
-    return observeIm(this.#api, this.name, ctx.owner, this.#parallel, ctx.signal);
+    return observeIm(this.#api, this.name, ctx.owner, this.#parallel, ctx.signal, ctx.desired.map((d) => d.key));
   }
 
   lookup(records: readonly ObjectRecord[], ctx: ObserveContext): Promise<LookupResult[]> {

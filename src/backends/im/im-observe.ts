@@ -16,7 +16,7 @@ import type { ObjectStatus, ObservedObject } from '../driver.js';
 import type { ImApi, ImInfrastructureState } from './im-api.js';
 import { normaliseRecipe, toMegabytes, type ImSpec, type ImSystem } from './im-spec.js';
 import { feature, readRadl, type RadlSentence } from './radl-read.js';
-import { MARKER_ID, ownerFilter } from './radl-write.js';
+import { keyFilter, MARKER_ID, ownerFilter } from './radl-write.js';
 import { parseRadlSize } from './radl-units.js';
 
 /** ImVm is what observe learns about one VM; kept in ObservedObject.detail for update. */
@@ -41,9 +41,36 @@ export interface ImDetail {
  * observeIm reads at most `parallel` infrastructures at a time: enough to keep the client's
  * sockets busy, few enough that thousands of infrastructures do not all hold replies in memory.
  */
-export async function observeIm(api: ImApi, backend: string, owner: string, parallel: number, signal: AbortSignal): Promise<ObservedObject[]> {
+export async function observeIm(api: ImApi, backend: string, owner: string, parallel: number, signal: AbortSignal, desiredKeys: readonly string[] = []): Promise<ObservedObject[]> {
   const ids = await api.list(ownerFilter(owner), signal);
-  const found = await mapLimit(ids, parallel, (id) => observeOne(api, backend, owner, id, signal).then((o) => (o.found === 'ours' ? o.object : undefined)));
+  const found = (await mapLimit(ids, parallel, (id) => observeOne(api, backend, owner, id, signal).then((o) => (o.found === 'ours' ? o.object : undefined)))).filter(
+    (o): o is ObservedObject => o !== undefined,
+  );
+  const missing = desiredKeys.filter((key) => !found.some((o) => o.key === key));
+  return missing.length === 0 ? found : [...found, ...(await otherOwners(api, backend, owner, missing, new Set(ids), signal))];
+}
+
+/**
+ * otherOwners finds infrastructures whose marker carries one of `keys` under another owner (a
+ * second state, e.g. another checkout): one filtered list, and a RADL read per match. Only done
+ * for keys this owner would otherwise create, so a steady state costs nothing extra.
+ */
+async function otherOwners(api: ImApi, backend: string, owner: string, keys: readonly string[], ours: ReadonlySet<string>, signal: AbortSignal): Promise<ObservedObject[]> {
+  const ids = (await api.list(keyFilter(keys), signal)).filter((id) => !ours.has(id));
+  const found = await Promise.all(
+    ids.map(async (infId): Promise<ObservedObject | undefined> => {
+      const text = await api.radl(infId, signal).catch((error: unknown) => {
+        if (isKind(error, 'NOT_FOUND')) return ''; // destroyed since the list
+        throw error;
+      });
+      const marker = readRadl(text).find((s) => s.keyword === 'description' && s.id === MARKER_ID);
+      if (!marker) return undefined;
+      const key = String(feature(marker, 'converge.key')?.value ?? '');
+      const other = feature(marker, 'converge.owner')?.value;
+      if (!keys.includes(key) || typeof other !== 'string' || other === owner) return undefined;
+      return { key, kind: 'Infrastructure', backend, ids: { infId }, spec: {}, status: { phase: 'ready' }, foreignOwner: other };
+    }),
+  );
   return found.filter((o): o is ObservedObject => o !== undefined);
 }
 

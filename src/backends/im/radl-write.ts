@@ -31,6 +31,11 @@ export function ownerFilter(owner: string): string {
   return `converge\\.owner = '${owner.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`;
 }
 
+/** keyFilter is the GetInfrastructureList regex that matches markers carrying any of `keys`. */
+export function keyFilter(keys: readonly string[]): string {
+  return `converge\\.key = '(${keys.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})'`;
+}
+
 function markerRadl(marker: OwnershipMarker): string {
   return `description ${MARKER_ID} (\nconverge.owner = ${quote(marker.owner)} and\nconverge.key = ${quote(marker.key)}\n)`;
 }

@@ -3,7 +3,8 @@
  * ids, live phase (observed now) and the last apply recorded in state, with its git revision.
  * Read-only: no lock, no mutating call.
  */
-import { observeAll } from '../../engine/observe/observe-all.js';
+import { settleGraceFor } from '../../engine/plan-pass.js';
+import { survey } from '../../engine/survey.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { openWorkspace } from '../../workspace/open-workspace.js';
 import type { CommonOptions } from '../options.js';
@@ -15,7 +16,9 @@ export async function statusCommand(dir: string, out: Output, options: CommonOpt
   const ws = await openWorkspace({ dir, ...workspaceOptions(options), sink: quiet });
   try {
     const state = await ws.store.read();
-    const observation = await observeAll(ws.drivers, { owner: state.owner, signal: new AbortController().signal, sink: quiet, state, now: new Date(), desired: ws.desired });
+    // Status only looks: no recovery, no journal writes, no lock.
+    const looked = await survey({ drivers: ws.drivers, journal: ws.store.journal, state, desired: ws.desired, signal: new AbortController().signal, sink: quiet, stats: ws.stats, now: new Date(), recover: false, settle: false, graceMs: settleGraceFor(ws) });
+    const { observation } = looked;
     const keys = [...new Set([...ws.desired.map((d) => d.key), ...observation.objects.map((o) => o.key), ...Object.keys(state.objects)])].sort();
     const rows = keys.map((key) => {
       const observed = observation.byKey.get(key);
@@ -25,8 +28,8 @@ export async function statusCommand(dir: string, out: Output, options: CommonOpt
         key,
         backend: desired?.backend ?? observed?.backend ?? record?.backend ?? '',
         inManifests: Boolean(desired),
-        live: observed ? observed.status.phase : observation.unavailable.has(desired?.backend ?? record?.backend ?? '') ? 'unknown' : 'absent',
-        message: observed?.status.message,
+        live: looked.blocked.has(key) ? 'blocked' : observed ? observed.status.phase : observation.unavailable.has(desired?.backend ?? record?.backend ?? '') ? 'unknown' : 'absent',
+        message: looked.blocked.get(key)?.message ?? looked.inMotion.get(key) ?? observed?.status.message,
         ids: observed?.ids ?? record?.ids ?? {},
         updatedAt: record?.updatedAt,
       };

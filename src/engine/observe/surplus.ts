@@ -7,15 +7,15 @@
  * action is planned for it, and its resource fails until someone resolves it.
  */
 import type { ObservedObject } from '../../backends/driver.js';
-import type { SurplusCopy } from '../../plan/plan-input.js';
+import type { BlockedKey, SurplusCopy } from '../../plan/plan-input.js';
 import type { Intent, ObjectRecord } from '../../state/types.js';
 
 export interface SurplusResult {
   /** objects has at most one object per key. */
   objects: ObservedObject[];
   surplus: SurplusCopy[];
-  /** contested maps a key to why no copy could be kept. */
-  contested: Map<string, string>;
+  /** contested maps a key to why no copy could be kept (code DUPLICATE_OBJECTS). */
+  contested: Map<string, BlockedKey>;
 }
 
 export function separateSurplus(objects: readonly ObservedObject[], records: Readonly<Record<string, ObjectRecord>>, intents: readonly Intent[]): SurplusResult {
@@ -29,7 +29,10 @@ export function separateSurplus(objects: readonly ObservedObject[], records: Rea
     }
     const kept = keptCopy(copies, records[key], intents.filter((i) => i.key === key));
     if (kept) result.objects.push(kept.object);
-    else result.contested.set(key, `${copies.length} live objects carry this key (${copies.map(describe).join('; ')}) and neither state nor the journal shows which one converge made; delete the extra one by hand, then run again`);
+    else {
+      const message = `${copies.length} live objects carry this key (${copies.map(describe).join('; ')}) and neither state nor the journal shows which one converge made; delete the extra one by hand, then run again`;
+      result.contested.set(key, { code: 'DUPLICATE_OBJECTS', message });
+    }
     for (const copy of copies.filter((c) => c !== kept?.object)) {
       result.surplus.push({ object: asSurplus(copy, key), of: key, ...(kept ? { kept: `${describe(kept.object)} (${kept.proof})` } : {}) });
     }

@@ -17,7 +17,7 @@ import type { DesiredObject, ObservedObject } from '../../driver.js';
 import type { XenApi } from '../api/xen-api.js';
 import { GUEST_VMS } from '../api/xen-api.js';
 import { factsFromInventory, observedVmSpec, type VmFacts } from './vm-facts.js';
-import { Inventory } from './inventory.js';
+import { Inventory, MARK } from './inventory.js';
 import type { XenNetwork } from '../api/records.js';
 import type { XenOptions } from '../xen-options.js';
 import { networkKey, parseKey } from '../xen-spec.js';
@@ -46,7 +46,26 @@ export function observeInventory(inv: Inventory, backend: string, records: reado
   const seen = new Set(networks.map((n) => n.key));
   const wanted = [...desired.map((d) => d.key), ...records.filter((r) => r.ids.external === 'true').map((r) => r.key)];
   const existing = [...new Set(wanted)].filter((key) => !seen.has(key)).flatMap((key) => existingNetwork(inv, backend, key));
-  return [...vms, ...observeLooseVdis(inv, backend, vmKeys), ...networks, ...existing];
+  const own = [...vms, ...observeLooseVdis(inv, backend, vmKeys), ...networks, ...existing];
+  return [...own, ...otherOwners(inv, backend, desired.map((d) => d.key).filter((key) => !own.some((o) => o.key === key)))];
+}
+
+/** otherOwners reports VMs and networks marked with a desired key by another owner (another state). */
+function otherOwners(inv: Inventory, backend: string, keys: readonly string[]): ObservedObject[] {
+  if (keys.length === 0) return [];
+  const wanted = new Set(keys);
+  const records = [...inv.tables.vms.values(), ...inv.tables.networks.values()];
+  return records
+    .filter((r) => wanted.has(r.otherConfig[MARK.key] ?? '') && r.otherConfig[MARK.owner] !== undefined && r.otherConfig[MARK.owner] !== inv.owner)
+    .map((r) => ({
+      key: r.otherConfig[MARK.key]!,
+      kind: 'Infrastructure' as const,
+      backend,
+      ids: { uuid: r.uuid },
+      spec: {},
+      status: { phase: 'ready' as const },
+      foreignOwner: r.otherConfig[MARK.owner]!,
+    }));
 }
 
 function observeVms(inv: Inventory, backend: string): ObservedObject[] {
