@@ -56,8 +56,9 @@ export async function survey(options: SurveyOptions): Promise<Survey> {
   const { objects: own, foreign } = separateForeign(raw.objects);
   const separated = separateSurplus(own, options.state.objects, await options.journal.recent());
   const blocked = new Map(separated.contested);
+  const ownKeys = new Set(separated.objects.map((o) => o.key));
   for (const [key, owners] of foreign) {
-    if (!separated.objects.some((o) => o.key === key)) blocked.set(key, { code: 'OTHER_OWNER', message: foreignMessage(owners) });
+    if (!ownKeys.has(key)) blocked.set(key, { code: 'OTHER_OWNER', message: foreignMessage(owners) });
   }
   // Surplus copies stay out of `objects` (the planner sees them as surplus, not leftovers) but are
   // in `byKey`, so that the action deleting one finds what it deletes.

@@ -46,7 +46,8 @@ export async function observeIm(api: ImApi, backend: string, owner: string, para
   const found = (await mapLimit(ids, parallel, (id) => observeOne(api, backend, owner, id, signal).then((o) => (o.found === 'ours' ? o.object : undefined)))).filter(
     (o): o is ObservedObject => o !== undefined,
   );
-  const missing = desiredKeys.filter((key) => !found.some((o) => o.key === key));
+  const foundKeys = new Set(found.map((o) => o.key));
+  const missing = desiredKeys.filter((key) => !foundKeys.has(key));
   return missing.length === 0 ? found : [...found, ...(await otherOwners(api, backend, owner, missing, new Set(ids), signal))];
 }
 

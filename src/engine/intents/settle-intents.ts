@@ -32,6 +32,8 @@ export interface SettleOptions {
 /** settleIntents returns the keys still in motion, with what they are waiting for. */
 export async function settleIntents(observation: Observation, options: SettleOptions): Promise<Map<string, string>> {
   const inMotion = new Map<string, string>();
+  const byKey = new Map<string, ObservedObject[]>();
+  for (const o of observation.objects) byKey.set(o.key, [...(byKey.get(o.key) ?? []), o]);
   for (const intent of await options.journal.unsettled()) {
     if (isInFlight(intent.id)) {
       inMotion.set(intent.key, `${intent.method} is in flight`);
@@ -41,7 +43,7 @@ export async function settleIntents(observation: Observation, options: SettleOpt
       inMotion.set(intent.key, `${intent.method} has an unknown outcome and backend ${intent.backend} cannot be observed`);
       continue;
     }
-    const observed = observation.objects.filter((o) => o.key === intent.key);
+    const observed = byKey.get(intent.key) ?? [];
     const driver = options.drivers.get(intent.backend);
     const verdict = driver?.settleIntent?.(intent, observed, { now: options.now }) ?? defaultSettlement(intent, observed, options.now, options.graceMs(intent.backend));
     if (verdict.verdict === 'waiting') {

@@ -47,7 +47,8 @@ export function observeInventory(inv: Inventory, backend: string, records: reado
   const wanted = [...desired.map((d) => d.key), ...records.filter((r) => r.ids.external === 'true').map((r) => r.key)];
   const existing = [...new Set(wanted)].filter((key) => !seen.has(key)).flatMap((key) => existingNetwork(inv, backend, key));
   const own = [...vms, ...observeLooseVdis(inv, backend, vmKeys), ...networks, ...existing];
-  return [...own, ...otherOwners(inv, backend, desired.map((d) => d.key).filter((key) => !own.some((o) => o.key === key)))];
+  const ownKeys = new Set(own.map((o) => o.key));
+  return [...own, ...otherOwners(inv, backend, desired.map((d) => d.key).filter((key) => !ownKeys.has(key)))];
 }
 
 /** otherOwners reports VMs and networks marked with a desired key by another owner (another state). */
