@@ -38,8 +38,17 @@ export function parseManifestFile(text: string, file: string, absoluteFile: stri
   return result;
 }
 
-/** toPlainValue converts the tree; alias bombs and other conversion failures become diagnostics. */
+/**
+ * toPlainValue converts the tree; alias bombs, recursive aliases and other conversion failures
+ * become diagnostics. A recursive alias (one inside the node its anchor names) would convert to a
+ * cyclic value that every later check would follow forever.
+ */
 function toPlainValue(doc: Document.Parsed, file: string, lineCounter: LineCounter, out: Diagnostic[]): unknown {
+  const recursive = recursiveAliases(doc, file, lineCounter);
+  if (recursive.length > 0) {
+    out.push(...recursive);
+    return undefined;
+  }
   try {
     return doc.toJS({ maxAliasCount: 100 }) as unknown;
   } catch (error) {
@@ -48,6 +57,20 @@ function toPlainValue(doc: Document.Parsed, file: string, lineCounter: LineCount
     out.push({ severity: 'error', code: 'YAML_SYNTAX', message, file, line, col });
     return undefined;
   }
+}
+
+function recursiveAliases(doc: Document.Parsed, file: string, lineCounter: LineCounter): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  visit(doc, {
+    Alias(_key, alias, path) {
+      const target = alias.resolve(doc);
+      if (!target || !path.includes(target as never)) return;
+      const { line, col } = positionOf(lineCounter, alias.range?.[0] ?? 0);
+      const message = `the alias *${alias.source} refers to its own anchor &${alias.source}, which contains it: a recursive value cannot be a manifest`;
+      found.push({ severity: 'error', code: 'YAML_SYNTAX', message, file, line, col });
+    },
+  });
+  return found;
 }
 
 function syntaxDiagnostic(error: YAMLError, file: string, lineCounter: LineCounter, doc?: Document.Parsed): Diagnostic {

@@ -28,6 +28,7 @@ const cases: InvalidCase[] = [
   { name: 'yaml-unclosed-quote', reason: 'an unclosed quote is reported at the opening quote, not at the end of the file', code: 'YAML_SYNTAX', file: 'infra.yaml', line: 13, col: 14, absent: 'Infrastructure/web', present: ['Backend/im'] },
   { name: 'yaml-tab-indentation', reason: 'YAML forbids tabs for indentation', code: 'YAML_SYNTAX', file: 'infra.yaml', line: 16, col: 1, absent: 'Infrastructure/web' },
   { name: 'yaml-duplicate-key', reason: 'a key repeated in one mapping would silently drop a value, so it is an error at the repeat', code: 'YAML_SYNTAX', file: 'infra.yaml', line: 13, col: 7, absent: 'Infrastructure/web' },
+  { name: 'yaml-recursive-alias', reason: 'an alias inside the node its own anchor names would be a value without end: an error at the alias', code: 'YAML_SYNTAX', file: 'backend.yaml', line: 5, col: 9, absent: 'Backend/im-main' },
   { name: 'schema-missing-spec', reason: 'a document without spec is reported at the document', code: 'SCHEMA', file: 'infra.yaml', line: 1, col: 1, absent: 'Infrastructure/web' },
   { name: 'schema-missing-backend', reason: 'a missing required field is reported at the mapping that lacks it (spec:)', code: 'SCHEMA', file: 'infra.yaml', line: 5, col: 1, absent: 'Infrastructure/web' },
   { name: 'schema-wrong-type', reason: 'a mapping where a size string belongs is a type error at the value', code: 'SCHEMA', file: 'infra.yaml', line: 12, col: 15, absent: 'Infrastructure/web' },
