@@ -6,7 +6,8 @@
  * counted them, mutating calls, and converge's peak RSS (sampled every 50 ms).
  *
  * Flags: --counts 10,100,1000 · --latency MS (per call, simulator side) · --concurrency N ·
- * --child --n N [--url URL] (one measurement, against a simulator you started).
+ * --child --n N [--url URL] (one measurement, against a simulator you started) · --sim-args="…"
+ * (extra `converge sim` flags, e.g. "--create-ms-per-vm 0 --create-base-ms 0" to time converge alone).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -44,15 +45,18 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     concurrency: { type: 'string', default: '16' },
     url: { type: 'string' },
+    /** sim-args are extra `converge sim` flags, e.g. "--create-ms-per-vm 0" to time converge alone. */
+    'sim-args': { type: 'string', default: '' },
   },
 });
 
 export async function runBenchmark(scenario: Scenario): Promise<void> {
   if (values.child) return child(scenario);
-  console.log(`${scenario.title} — latency ${values.latency} ms/call, concurrency ${values.concurrency}, node ${process.version}`);
+  const simArgs = values['sim-args'] ? `, simulator ${values['sim-args']}` : '';
+  console.log(`${scenario.title} — latency ${values.latency} ms/call, concurrency ${values.concurrency}${simArgs}, node ${process.version}`);
   console.log('    N  pass       wall    peak RSS   calls mutating  outcome    calls by method');
   for (const n of values.counts!.split(',').map(Number)) {
-    const args = [scenario.self, '--child', '--n', String(n), '--latency', values.latency!, '--concurrency', values.concurrency!];
+    const args = [scenario.self, '--child', '--n', String(n), '--latency', values.latency!, '--concurrency', values.concurrency!, `--sim-args=${values['sim-args']!}`];
     const { create, noop } = JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 64 * 2 ** 20 }).toString()) as { create: PassFigures; noop: PassFigures };
     console.log(formatRow('create', n, create));
     console.log(formatRow('no-op', n, noop));
@@ -62,7 +66,7 @@ export async function runBenchmark(scenario: Scenario): Promise<void> {
 async function child(scenario: Scenario): Promise<void> {
   const n = Number(values.n);
   const concurrency = Number(values.concurrency);
-  const sim = values.url ? { url: values.url, stop: () => undefined } : await startSimulatorProcess(scenario.type, values.latency!);
+  const sim = values.url ? { url: values.url, stop: () => undefined } : await startSimulatorProcess(scenario.type, values.latency!, values['sim-args']!);
   const control = new XmlRpcClient({ url: sim.url });
   const dir = await mkdtemp(join(tmpdir(), `converge-${scenario.type}-bench-`));
   try {
@@ -78,9 +82,10 @@ async function child(scenario: Scenario): Promise<void> {
 }
 
 /** startSimulatorProcess runs `converge sim <type>` and resolves with its URL. */
-function startSimulatorProcess(type: string, latencyMs: string): Promise<{ url: string; stop(): void }> {
+function startSimulatorProcess(type: string, latencyMs: string, extra: string): Promise<{ url: string; stop(): void }> {
   const cli = new URL('../src/cli/main.js', import.meta.url).pathname;
-  const sim = spawn(process.execPath, [cli, 'sim', type, '--port', '0', '--latency', latencyMs, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [cli, 'sim', type, '--port', '0', '--latency', latencyMs, '--json', ...extra.split(/\s+/).filter(Boolean)];
+  const sim = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let text = '';
     sim.stdout.on('data', (chunk: Buffer) => {
