@@ -35,6 +35,7 @@ export function buildReport(input: {
     if (pending) return { key: d.key, result: 'pending', reason: `still ${pending.phase}${pending.message ? `: ${pending.message}` : ''}` };
     return { key: d.key, result: 'converged' };
   });
+  objects.push(...unwantedLeft(input, new Set(objects.map((o) => o.key))));
   for (const key of input.deleted) objects.push({ key, result: 'deleted' });
   for (const key of input.released) objects.push({ key, result: 'released', reason: 'no longer managed by converge; left live' });
   const calls = ws.stats.callsByMethod();
@@ -53,4 +54,22 @@ export function buildReport(input: {
     mutatingCalls: ws.stats.mutatingCalls(),
     retries: ws.stats.retries,
   };
+}
+
+/**
+ * unwantedLeft reports objects no longer desired whose delete failed or did not finish (a VM
+ * beyond a lowered count, a surplus copy, a pruned object): while one is still live the run has
+ * not converged.
+ */
+function unwantedLeft(input: Parameters<typeof buildReport>[0], reported: ReadonlySet<string>): ObjectReport[] {
+  const left: ObjectReport[] = [];
+  for (const [key, error] of input.failed) {
+    if (reported.has(key) || input.deleted.has(key) || !inScope(input.scope, key)) continue;
+    left.push({ key, result: error.code === 'SKIPPED' ? 'skipped' : 'failed', reason: error.message, code: error.code });
+  }
+  for (const action of input.plan?.actions ?? []) {
+    if (action.action !== 'delete' || reported.has(action.key) || input.failed.has(action.key) || input.deleted.has(action.key) || !inScope(input.scope, action.key)) continue;
+    left.push({ key: action.key, result: 'pending', reason: 'delete not finished before the deadline' });
+  }
+  return left;
 }

@@ -4,7 +4,8 @@
  * before any call, lost acquire replies, and stale handles in batches.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { encodeCall } from '../../src/xmlrpc/codec.js';
 import { join } from 'node:path';
 import { startSeattleSimulator } from '../../src/backends/seattle/sim/index.js';
 import { manifestDir, reconcile } from '../helpers/engine.js';
@@ -19,6 +20,8 @@ const backend = (url: string, settle = '15s') =>
   `apiVersion: converge/v1\nkind: Backend\nmetadata: {name: seattle}\nspec: {type: seattle, url: "${url}", credentials: {fromFile: creds.txt}, timeouts: {settle: ${settle}}}\n`;
 const vesselSet = (name: string, vessels: string, margin = '2d') =>
   `apiVersion: converge/v1\nkind: VesselSet\nmetadata: {name: ${name}}\nspec:\n  backend: seattle\n  vessels: ${vessels}\n  renewal: {margin: ${margin}}\n`;
+
+const acquireCall = (apiKey: string): string => encodeCall('acquire_resources', [{ username: 'dana', api_key: apiKey }, { rspec_type: 'wan', number_of_nodes: 1 }]);
 
 describe('Seattle driver', () => {
   let server: Server;
@@ -133,6 +136,37 @@ describe('Seattle driver', () => {
     expect(held()).toHaveLength(7);
     expect((await reconcile(dir)).mutatingCalls).toBe(0);
   });
+
+  it('adopts the vessels of an acquire that lands after the settle grace, then releases the surplus', async () => {
+    // The server acts on the first acquire only after the client gave up and the grace passed:
+    // converge acquires again, remembers the first call in state, and adopts what it got when it lands.
+    const slowBackend = `apiVersion: converge/v1\nkind: Backend\nmetadata: {name: seattle}\nspec: {type: seattle, url: "${server.url}", credentials: {fromFile: creds.txt}, timeouts: {call: 1s, settle: 1s}}\n`;
+    await writeFile(join(dir, 'backend.yaml'), slowBackend);
+    await writeFile(join(dir, 'v.yaml'), vesselSet('m', '{wan: 2}'));
+    server.sim.knobs.faults.add({ method: 'acquire_resources', mode: 'delay', delayMs: 2500, times: 1 });
+    const first = await reconcile(dir, { waitMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 2000)); // the first acquire lands now at the latest
+    expect(held().length, `the late acquire landed: ${first.outcome}`).toBe(4);
+    const again = await reconcile(dir);
+    expect(again.outcome).toBe('converged');
+    expect(held()).toHaveLength(2);
+    const state = JSON.parse(await readFile(join(dir, '.converge', 'state.json'), 'utf8')) as { objects: Record<string, { extra: { handles: Record<string, string> } }> };
+    expect(Object.keys(state.objects['VesselSet/m']!.extra.handles).sort()).toEqual(held().map((v) => v.handle).sort());
+  }, 60_000);
+
+  it('never calls a set converged while vessels it may have acquired cannot be attributed', async () => {
+    const slowBackend = `apiVersion: converge/v1\nkind: Backend\nmetadata: {name: seattle}\nspec: {type: seattle, url: "${server.url}", credentials: {fromFile: creds.txt}, timeouts: {call: 1s, settle: 1s}}\n`;
+    await writeFile(join(dir, 'backend.yaml'), slowBackend);
+    await writeFile(join(dir, 'v.yaml'), vesselSet('m', '{wan: 2}'));
+    server.sim.knobs.faults.add({ method: 'acquire_resources', mode: 'drop', times: 1 });
+    server.sim.knobs.faults.add({ method: 'acquire_resources', mode: 'delay', delayMs: 1500, times: 1 });
+    await reconcile(dir, { waitMs: 30_000 });
+    // Someone acquires one vessel on the account while converge still remembers the dropped call.
+    await fetch(server.url, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: acquireCall(KEY) });
+    const report = await reconcile(dir);
+    expect(report.outcome).not.toBe('converged');
+    expect(report.objects.find((o) => o.key === 'VesselSet/m')?.reason).toMatch(/cannot be attributed/);
+  }, 60_000);
 
   it('turns a seattlelib private key into the API key as the official client does', async () => {
     await writeFile(join(dir, 'creds.txt'), `username = dana\nprivate_key = ${server.sim.privateKey('dana')}\n`);

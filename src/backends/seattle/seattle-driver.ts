@@ -86,7 +86,7 @@ export class SeattleDriver implements Driver {
   }
 
   recover(intents: readonly Intent[], ctx: RecoverContext): Promise<RecoveredIntent[]> {
-    return recoverAcquires(this.#api, intents, ctx);
+    return recoverAcquires(this.#api, intents, ctx, this.#graceMs);
   }
 
   create(desired: DesiredObject, ctx: ApplyContext): Promise<ApplyResult> {

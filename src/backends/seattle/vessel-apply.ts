@@ -6,9 +6,10 @@
  * Two API traps are handled here (apis/seattle.md §4, §9):
  * - one stale handle fails a whole release/renew batch with 102 and changes nothing: on 102 the
  *   handles are refreshed from get_resource_info, the gone ones dropped, and the rest retried once;
- * - an acquire whose reply is lost may still have happened: acquires are serialised per backend,
- *   so the vessels that appeared since just before the call are exactly the ones it acquired
- *   (acquire is all-or-nothing), and they are adopted instead of acquired twice.
+ * - an acquire whose reply is lost or late may still have happened: acquires are serialised per
+ *   backend, so when exactly as many vessels as asked for appeared since just before the call,
+ *   they are the ones it acquired (acquire is all-or-nothing) and are adopted at once; otherwise
+ *   its intent stays unsettled and recover attributes them later (vessel-recover.ts).
  */
 import { ConvergeError, isKind } from '../../errors/converge-error.js';
 import type { ApplyContext, ApplyResult, DesiredObject, ObservedObject } from '../driver.js';
@@ -28,7 +29,9 @@ export async function applyVesselSet(deps: VesselApplyDeps, desired: DesiredObje
   const want = desired.spec as unknown as VesselSetSpecNormalised;
   const detail = (observed?.detail as VesselSetDetail | undefined) ?? { vessels: [], marginMs: want.renewalMarginMs };
   const held = new Map(detail.vessels.map((v) => [v.handle, v]));
-  const extra = () => ({ handles: Object.fromEntries([...held.values()].map((v) => [v.handle, v.type])), account: deps.api.username });
+  // extra replaces what state keeps: pending acquires (vessel-attribution.ts) ride along.
+  const pending = observed?.extra?.pending;
+  const extra = () => ({ handles: Object.fromEntries([...held.values()].map((v) => [v.handle, v.type])), account: deps.api.username, ...(pending ? { pending } : {}) });
   let acquireError: unknown;
   try {
     await releaseSurplus(deps.api, detail.vessels, want, held, ctx);
@@ -91,8 +94,9 @@ async function acquire(api: SeattleApi, type: VesselType, count: number, ctx: Ap
       ctx.progress(`acquire_resources reply lost; adopted the ${count} vessel(s) it acquired`);
       return appeared;
     }
-    if (appeared.length === 0) throw error;
-    throw new ConvergeError('TERMINAL', 'SEATTLE_AMBIGUOUS_ACQUIRE', `acquire_resources ${type}×${count}: reply lost and ${appeared.length} unknown vessel(s) appeared; not adopting an ambiguous match`);
+    // Not yet, or not only its vessels (another late acquire landed too): the intent stays
+    // unsettled and recover attributes what it acquired with all the evidence (vessel-recover.ts).
+    throw error;
   }
 }
 

@@ -5,9 +5,10 @@
  * VesselSet. From the journal entries since the last compaction, in order:
  * - a `done` acquire carries the handles it got: adopt those still live and not recorded;
  * - an `open` or `unknown` acquire may or may not have happened. Its intent recorded the vessels
- *   held just before the call, and acquires are serialised (one at a time, under the state
- *   lock), so the vessels it added are the live, unrecorded ones that were not held before it
- *   and, when a later acquire follows, were already held before that one.
+ *   held just before the call; the vessels it added are attributed as vessel-attribution.ts
+ *   says (exact counts only, all-or-nothing). Recover runs on every pass while such an intent
+ *   is unsettled: within the settle grace it keeps looking (settleAcquire keeps the set in
+ *   motion); after it, the acquire is remembered in the set's record (`remember`) and settled.
  * Vessels that cannot be attributed this way are reported, never adopted.
  */
 import type { Intent } from '../../state/types.js';
@@ -16,40 +17,67 @@ import type { VesselSetDetail } from './vessel-observe.js';
 import { handleDigest } from './handle-digest.js';
 import type { SeattleApi, VesselType } from './seattle-api.js';
 import { recordedHandles } from './vessel-spec.js';
+import { attribute, recordedPending, type AcquireClaim, type PendingAcquire } from './vessel-attribution.js';
 
-export async function recoverAcquires(api: SeattleApi, intents: readonly Intent[], ctx: RecoverContext): Promise<RecoveredIntent[]> {
-  const acquires = intents.filter((i) => i.method === 'acquire_resources');
+export async function recoverAcquires(api: SeattleApi, intents: readonly Intent[], ctx: RecoverContext, graceMs: number): Promise<RecoveredIntent[]> {
+  const acquires = intents.filter((i) => i.method === 'acquire_resources' && i.status !== 'failed');
   if (acquires.length === 0) return [];
   const live = (await api.resourceInfo(ctx.signal)).map((v) => v.handle);
-  const byKey = new Map(ctx.records.map((r) => [r.key, recordedHandles(r.extra)]));
-  const known = new Set([...byKey.values()].flatMap((h) => Object.keys(h)));
+  const sets = new Map(ctx.records.map((r) => [r.key, { handles: recordedHandles(r.extra), pending: recordedPending(r.extra) }]));
+  const known = new Set([...sets.values()].flatMap((s) => Object.keys(s.handles)));
   const results: RecoveredIntent[] = [];
-  acquires.forEach((intent, index) => {
-    const adopted = attributable(intent, acquires[index + 1], live).filter((h) => !known.has(h));
-    if (adopted.length === 0) {
-      if (intent.status === 'open') results.push({ intentId: intent.id, key: intent.key, note: `interrupted acquire_resources ${intent.target}: nothing it acquired is held` });
-      return;
-    }
-    adopted.forEach((h) => known.add(h));
-    const [type] = intent.target.split('×') as [VesselType];
-    const handles = { ...(byKey.get(intent.key) ?? {}), ...Object.fromEntries(adopted.map((h) => [h, type])) };
-    byKey.set(intent.key, handles);
-    results.push({ intentId: intent.id, key: intent.key, note: `interrupted acquire_resources ${intent.target}: adopted ${adopted.length} vessel(s) it acquired`, extra: { handles } });
-  });
+  const adopt = (intent: Intent, handles: string[], note: string): void => {
+    const set = sets.get(intent.key) ?? { handles: {}, pending: [] };
+    handles.forEach((h) => (known.add(h), (set.handles[h] = typeOf(intent))));
+    sets.set(intent.key, set);
+    results.push({ intentId: intent.id, key: intent.key, note, extra: { handles: { ...set.handles } } });
+  };
+  for (const intent of acquires.filter((i) => i.status === 'done')) {
+    const got = (Array.isArray(intent.outcome?.handles) ? (intent.outcome!.handles as string[]) : []).filter((h) => live.includes(h) && !known.has(h));
+    if (got.length > 0) adopt(intent, got, `acquire_resources ${intent.target} completed but state never recorded it: adopted ${got.length} vessel(s) it acquired`);
+  }
+  const unsettled = acquires.filter((i) => i.status !== 'done' && i.settledAt === undefined);
+  const claims = new Map<AcquireClaim, Intent | undefined>(unsettled.flatMap((i) => (claimOf(i) ? [[claimOf(i)!, i] as const] : [])));
+  for (const [key, set] of sets) set.pending.forEach((p) => claims.set({ ...p, key }, undefined));
+  const found = attribute([...claims.keys()], live.filter((h) => !known.has(h)));
+  for (const [claim, intent] of claims) {
+    const handles = found.get(claim);
+    if (!intent) continue; // a pending acquire of an earlier run: observe adopts it (vessel-observe.ts)
+    if (handles) adopt(intent, handles, `interrupted acquire_resources ${intent.target}: adopted ${handles.length} vessel(s) it acquired`);
+    else if (ctx.now.getTime() - Date.parse(intent.startedAt) >= graceMs) results.push(remember(intent, claim, sets));
+  }
   return results;
 }
 
-/** attributable lists the live handles that `intent`'s acquire added (see the file comment). */
-function attributable(intent: Intent, next: Intent | undefined, live: string[]): string[] {
-  if (intent.status === 'done') {
-    const got = Array.isArray(intent.outcome?.handles) ? (intent.outcome!.handles as string[]) : [];
-    return got.filter((h) => live.includes(h));
-  }
-  if (intent.status === 'failed') return [];
-  const before = digests(intent);
-  if (!before) return [];
-  const beforeNext = next ? digests(next) : undefined;
-  return live.filter((h) => !before.has(handleDigest(h)) && (beforeNext === undefined || beforeNext.has(handleDigest(h))));
+/**
+ * remember settles an acquire whose vessels did not appear within the settle grace, so that the
+ * VesselSet may acquire again, but keeps what identifies its vessels in the set's state record:
+ * should the call still land, however late, observe adopts what it acquired (the surplus is then
+ * released like any other), instead of leaving vessels that no state knows.
+ */
+function remember(intent: Intent, claim: PendingAcquire, sets: Map<string, { handles: Record<string, VesselType>; pending: PendingAcquire[] }>): RecoveredIntent {
+  const set = sets.get(intent.key) ?? { handles: {}, pending: [] };
+  const { type, count, before, since } = claim;
+  set.pending.push({ type, count, before, since });
+  sets.set(intent.key, set);
+  return {
+    intentId: intent.id,
+    key: intent.key,
+    note: `acquire_resources ${intent.target} has an unknown outcome and none of its vessels appeared; should they appear later, they are adopted`,
+    extra: { handles: { ...set.handles }, pending: [...set.pending] },
+  };
+}
+
+function claimOf(intent: Intent): AcquireClaim | undefined {
+  const before = intent.context?.before;
+  if (!Array.isArray(before)) return undefined;
+  const count = Number(intent.target.split('×')[1]);
+  if (!Number.isInteger(count) || count < 1) return undefined;
+  return { key: intent.key, type: typeOf(intent), count, before: before.map(String), since: intent.startedAt };
+}
+
+function typeOf(intent: Intent): VesselType {
+  return intent.target.split('×')[0] as VesselType;
 }
 
 function digests(intent: Intent): Set<string> | undefined {
@@ -62,6 +90,7 @@ function digests(intent: Intent): Set<string> | undefined {
  * a vessel that was not held before the call (the apply step or recover adopted what it got);
  * until then it waits, for the backend's settle grace, so that recover (run on every pass while
  * the intent is unsettled) can adopt vessels that land late, instead of acquiring a second set.
+ * After the grace recover settles it and keeps it as a pending acquire (see `remember`).
  */
 export function settleAcquire(intent: Intent, observed: readonly ObservedObject[], now: Date, graceMs: number): IntentSettlement | undefined {
   if (intent.method !== 'acquire_resources') return undefined;

@@ -11,7 +11,7 @@ import { ConvergeError } from '../../errors/converge-error.js';
 import type { FieldChange } from '../../plan/types.js';
 import type { Intent, ObjectRecord } from '../../state/types.js';
 import type {
-  ApplyContext, ApplyResult, DesiredObject, Driver, LookupResult, ObserveContext, ObservedObject, ObserveHint, RecoverContext, RecoveredIntent,
+  ApplyContext, ApplyResult, DesiredObject, Driver, IntentSettlement, LookupResult, ObserveContext, ObservedObject, ObserveHint, RecoverContext, RecoveredIntent,
 } from '../driver.js';
 import type { DriverDeps } from '../driver-deps.js';
 import { clientOptionsForBackend, endpointName, retryReporter } from '../backend-client.js';
@@ -28,6 +28,7 @@ import { observeInventory, readInventory, type XenDetail } from './observe/obser
 import { parseXenOptions } from './xen-options.js';
 import { realizeVm } from './apply/realize.js';
 import { recoverIntents } from './recover/recover-intents.js';
+import { settleXenIntent } from './recover/settle-intent.js';
 import { XenSession } from './session/session.js';
 import { expandInfrastructure, parseKey, XEN_HOOKS, type XenVmSpec } from './xen-spec.js';
 
@@ -74,6 +75,11 @@ export class XenDriver implements Driver {
 
   lookup(records: readonly ObjectRecord[], ctx: ObserveContext): Promise<LookupResult[]> {
     return lookupRecords(this.#api, records, ctx.signal);
+  }
+
+  /** settleIntent keeps a key in motion while a clone of an unanswered call waits unmarked (recover/settle-intent.ts). */
+  settleIntent(intent: Intent): IntentSettlement | undefined {
+    return settleXenIntent(intent, this.#inventory);
   }
 
   create(desired: DesiredObject, ctx: ApplyContext): Promise<ApplyResult> {

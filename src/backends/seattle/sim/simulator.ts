@@ -4,7 +4,7 @@
  * the knobs' virtual clock; expiry and cleanup are evaluated against it at each call, never by
  * timers. With `persistPath` the state is loaded at construction (the file wins over the
  * `accounts`/`availability`/`seed` options) and saved synchronously after every call that
- * changed it, before the reply is sent.
+ * changed it, before the reply is sent. No credential is persisted in clear (model/credentials.ts).
  */
 import type { MethodHandler } from '../../../xmlrpc/server.js';
 import { JsonFilePersistence } from '../../../xmlrpc/sim/persistence.js';
@@ -14,6 +14,7 @@ import { buildApiHandlers } from './api/table.js';
 import { seattleControlHandlers } from './control.js';
 import { dumpModel, type SeattleSimDump } from './dump.js';
 import { createAccount, DEFAULT_ACCOUNT, type AccountOptions } from './model/accounts.js';
+import { Credentials, migrateAccounts, newCredentialSalt, type AccountSecrets } from './model/credentials.js';
 import { DEFAULT_AVAILABILITY, setAvailability, type Availability } from './model/availability.js';
 import { SeattleStore } from './model/store.js';
 import type { AccountRecord, NodeRecord, SeattleState } from './model/types.js';
@@ -51,11 +52,14 @@ export class SeattleSimulator {
     this.knobs = options.knobs ?? new SimKnobs({ seed: options.seed });
     this.#persistence = options.persistPath ? new JsonFilePersistence<SeattleState>(options.persistPath) : undefined;
     const loaded = loadState(this.#persistence);
-    const seed = loaded?.seed ?? options.seed ?? 1;
-    const state = loaded ?? newState(options, seed);
-    this.#store = new SeattleStore(state, options.backendDelayMs ?? 5000, seededRandom(seed));
-    if (loaded) this.#catchUpClock(loaded.clockMs);
+    const seed = loaded?.state.seed ?? options.seed ?? 1;
+    const fresh = loaded ? undefined : newState(options, seed);
+    const state = loaded?.state ?? fresh!.state;
+    this.#store = new SeattleStore(state, options.backendDelayMs ?? 5000, seededRandom(seed), loaded?.secrets ?? fresh!.secrets);
+    if (loaded) this.#catchUpClock(loaded.state.clockMs);
     else this.#populate(options.availability);
+    // A file from before digests held credentials in clear: rewrite it at once.
+    if (loaded?.migrated) this.#store.markChanged();
     const context = () => ({ store: this.#store, now: this.knobs.clock.now(), natEnabled: options.natEnabled ?? true });
     this.#handlers = buildApiHandlers(context, () => this.#persist());
     for (const [name, handler] of seattleControlHandlers(this)) this.#handlers.set(name, handler);
@@ -98,10 +102,15 @@ export class SeattleSimulator {
     this.#persist();
   }
 
-  /** privateKey is the account's seattlelib private key, while the server still holds it. */
+  /**
+   * privateKey is the account's seattlelib private key, while the server still holds it. It is
+   * never persisted: a simulator that loaded its state from a file no longer knows it.
+   */
   privateKey(username: string): string {
-    const key = this.#account(username).privateKey;
+    this.#account(username);
+    const key = this.#store.secretsOf(username).privateKey;
     if (key === null) throw new Error(`account ${username} has no server-held private key (set_public_key replaced it)`);
+    if (key === undefined) throw new Error(`account ${username}: the private key is kept in memory only, and this simulator loaded its state from a file`);
     return key;
   }
 
@@ -136,16 +145,20 @@ export class SeattleSimulator {
   }
 }
 
-function newState(options: SeattleSimulatorOptions, seed: number): SeattleState {
-  const accounts = (options.accounts ?? [DEFAULT_ACCOUNT]).map((a) => createAccount(a, seed));
-  return { version: 1, seed, clockMs: 0, nextSerial: 1, accounts, nodes: [] };
+function newState(options: SeattleSimulatorOptions, seed: number): { state: SeattleState; secrets: Map<string, AccountSecrets> } {
+  const credentialSalt = newCredentialSalt();
+  const credentials = new Credentials(credentialSalt);
+  const created = (options.accounts ?? [DEFAULT_ACCOUNT]).map((a) => createAccount(a, seed, credentials));
+  const secrets = new Map(created.map(({ account, secrets }) => [account.username, secrets]));
+  return { state: { version: 1, seed, clockMs: 0, credentialSalt, nextSerial: 1, accounts: created.map((c) => c.account), nodes: [] }, secrets };
 }
 
-function loadState(persistence: JsonFilePersistence<SeattleState> | undefined): SeattleState | undefined {
+function loadState(persistence: JsonFilePersistence<SeattleState> | undefined): { state: SeattleState; secrets: Map<string, AccountSecrets>; migrated: boolean } | undefined {
   const loaded = persistence?.load();
   if (loaded === undefined) return undefined;
   if (loaded.version !== 1 || !Array.isArray(loaded.accounts) || !Array.isArray(loaded.nodes)) {
     throw new Error(`${persistence?.path}: not a Seattle simulator state file (version ${String(loaded.version)})`);
   }
-  return loaded;
+  const { secrets, changed } = migrateAccounts(loaded);
+  return { state: loaded, secrets, migrated: changed };
 }

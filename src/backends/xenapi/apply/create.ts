@@ -6,8 +6,9 @@
  * - a network: an existing network with the declared name (or the one `options.networks` maps
  *   it to) is used as-is and recorded as external; otherwise `network.create` with the marker in
  *   its constructor record, so it is never unmarked.
- * A clone whose reply was lost (TRANSIENT) is looked for by name before giving up, so a retry
- * never leaves a second, unmarked clone behind.
+ * A clone whose reply was lost or late (TRANSIENT) is looked for by name before giving up, so a
+ * retry never leaves a second, unmarked clone behind; a marking whose reply was lost or late is
+ * finished by recover (recover/recover-intents.ts), never undone.
  */
 import { ConvergeError, isKind } from '../../../errors/converge-error.js';
 import type { ApplyResult, DesiredObject } from '../../driver.js';
@@ -32,8 +33,13 @@ export async function createVm(actor: Actor, desired: DesiredObject): Promise<Ap
   try {
     await markVm(actor, ref, marker, {});
   } catch (error) {
-    // An unmarked clone would be invisible to every later pass: take it back if we can.
-    await repeat(actor, 'VM.destroy', `vm ${ref} (unmarked clone)`, [ref], ['HANDLE_INVALID']).catch(() => undefined);
+    // A marking whose outcome is unknown (a late or lost reply) may have landed: its intents name
+    // the VM and the marker, so the next pass's recover finishes it (destroying the clone here
+    // would race the call still in flight). A marking refused outright leaves a clone no later
+    // pass could see: take it back.
+    if (!isKind(error, 'TRANSIENT') && !isAborted(error)) {
+      await repeat(actor, 'VM.destroy', `vm ${ref} (unmarked clone)`, [ref], ['HANDLE_INVALID']).catch(() => undefined);
+    }
     throw error;
   }
   const vm = await actor.api.vm(ref, actor.signal);
@@ -56,6 +62,10 @@ async function cloneOrFind(actor: Actor, template: string, name: string, before:
     }
     throw error;
   }
+}
+
+function isAborted(error: unknown): boolean {
+  return error instanceof ConvergeError && error.code === 'ABORTED';
 }
 
 function readVifs(actor: Actor, vm: XenVm): Promise<XenVif[]> {

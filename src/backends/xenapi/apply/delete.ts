@@ -35,7 +35,9 @@ export async function deleteObject(actor: Actor, observed: ObservedObject): Prom
 
 async function deleteVm(actor: Actor, facts: VmFacts): Promise<void> {
   const { vm } = facts;
-  await repeat(actor, 'VM.add_to_other_config', `vm ${vm.uuid} deleting`, [vm.ref, 'converge.deleting', 'true'], ['MAP_DUPLICATE_KEY', 'HANDLE_INVALID']);
+  if (vm.otherConfig['converge.deleting'] !== 'true') {
+    await repeat(actor, 'VM.add_to_other_config', `vm ${vm.uuid} deleting`, [vm.ref, 'converge.deleting', 'true'], ['MAP_DUPLICATE_KEY', 'HANDLE_INVALID']);
+  }
   if (vm.powerState !== 'Halted') {
     await task(actor, 'VM.hard_shutdown', `vm ${vm.uuid}`, [vm.ref]).catch((error: unknown) => {
       if (!isXenCode(error, 'VM_BAD_POWER_STATE', 'HANDLE_INVALID')) throw error;

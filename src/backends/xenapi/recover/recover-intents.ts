@@ -14,9 +14,12 @@
  * - a `VM.clone` that completed (`done`, its ref in the outcome) but whose marking never finished
  *   (the run died in between): mark that VM, unless it is gone or already marked;
  * - `VM.add_to_other_config`: finish marking that VM (once per VM; unless someone else owns it).
- * Everything else (VDI, VBD, VIF and network creates carry their marker or are found through
- * their VM) is settled by observation.
+ * A recovery whose own calls fail transiently leaves its intent unsettled for the next pass (the
+ * engine runs recover on every pass while intents are unsettled; settle-intent.ts keeps the key
+ * in motion meanwhile). Everything else (VDI, VBD, VIF and network creates carry their marker or
+ * are found through their VM) is settled by observation.
  */
+import { isKind } from '../../../errors/converge-error.js';
 import type { Intent } from '../../../state/types.js';
 import type { RecoverContext, RecoveredIntent } from '../../driver.js';
 import { repeat, type Actor } from '../apply/actor.js';
@@ -36,12 +39,12 @@ export async function recoverIntents(api: XenApi, lookup: XenLookup, intents: re
   const actor = (key: string): Actor => ({ api, lookup, key, owner: ctx.owner, signal: ctx.signal, mutate: ctx.mutate, progress: () => undefined });
   const settled: RecoveredIntent[] = [];
   for (const intent of intents.filter((i) => i.method === 'VM.clone' && i.status === 'done' && typeof i.outcome?.ref === 'string')) {
-    const result = await finishCloneMarking(actor(intent.key), intent);
+    const result = await unlessCutOff(() => finishCloneMarking(actor(intent.key), intent));
     if (result) settled.push(result);
   }
   const keyed = new Set(settled.map((r) => r.key));
   for (const intent of uncertain.filter((i) => i.method === 'VM.clone')) {
-    const result = await recoverClone(actor(intent.key), intent, nextCloneOfSameName(intents, intent), keyed.has(intent.key));
+    const result = await unlessCutOff(() => recoverClone(actor(intent.key), intent, nextCloneOfSameName(intents, intent), keyed.has(intent.key)));
     if (result?.ids) keyed.add(intent.key);
     if (result) settled.push(result);
   }
@@ -50,10 +53,24 @@ export async function recoverIntents(api: XenApi, lookup: XenLookup, intents: re
   for (const [target, group] of marks) {
     const mark = parseMarkTarget(target);
     if (!mark) continue;
-    const note = await recoverMark(actor(mark.marker.key), mark);
-    settled.push(...group.map((intent) => ({ intentId: intent.id, note, key: mark.marker.key })));
+    const note = await unlessCutOff(() => recoverMark(actor(mark.marker.key), mark));
+    if (note) settled.push(...group.map((intent) => ({ intentId: intent.id, note, key: mark.marker.key })));
   }
   return settled;
+}
+
+/**
+ * unlessCutOff runs one intent's recovery. When a call of its own fails transiently (its reply
+ * too may be late) the intent stays unsettled, and recover, run again on every pass while
+ * intents are unsettled, takes it up again after a fresh look.
+ */
+async function unlessCutOff<T>(step: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (error) {
+    if (isKind(error, 'TRANSIENT')) return undefined;
+    throw error;
+  }
 }
 
 /** finishCloneMarking marks the VM a completed clone made, if the run died before marking it. */

@@ -5,16 +5,14 @@
  * 20 random alphanumerics + "!" + the API key), regenerate_api_key and set_public_key
  * (password auth).
  */
-import { randomInt } from 'node:crypto';
 import type { XmlRpcValue } from '../../../../xmlrpc/value.js';
 import { newApiKey } from '../model/accounts.js';
-import { parsePublicKey, rsaEncrypt } from '../rsa.js';
+import { encryptedApiKey } from '../model/credentials.js';
+import { parsePublicKey } from '../rsa.js';
 import type { ApiContext } from './context.js';
 import { requireApiKeyAuth, requirePasswordAuth } from './auth.js';
 import { INVALID_PUBLIC_KEY_TEXT, UNKNOWN_USERNAME_TEXT, internalError, invalidRequest } from './faults.js';
 import { vesselInfo } from './infodict.js';
-
-const NONCE_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 export function getResourceInfo(ctx: ApiContext, [auth]: XmlRpcValue[]): XmlRpcValue {
   const account = requireApiKeyAuth(ctx.store, auth);
@@ -34,25 +32,37 @@ export function getEncryptedApiKey(ctx: ApiContext, [username]: XmlRpcValue[]): 
   if (typeof username !== 'string') throw internalError();
   const account = ctx.store.account(username);
   if (!account) throw invalidRequest(UNKNOWN_USERNAME_TEXT);
-  let nonce = '';
-  for (let i = 0; i < 20; i++) nonce += NONCE_ALPHABET[randomInt(NONCE_ALPHABET.length)];
-  return rsaEncrypt(`${nonce}!${account.apiKey}`, account.publicKey);
+  // A fresh nonce each time while the clear key is in memory; after a restart, the stored answer.
+  const apiKey = ctx.store.secretsOf(username).apiKey;
+  return apiKey === undefined ? account.apiKeyEncrypted : encryptedApiKey(apiKey, account.publicKey);
 }
 
 /** regenerate_api_key returns the new key; the old one stops working at once. */
 export function regenerateApiKey(ctx: ApiContext, [pwauth]: XmlRpcValue[]): XmlRpcValue {
   const account = requirePasswordAuth(ctx.store, pwauth);
-  account.apiKey = newApiKey();
+  const apiKey = newApiKey();
+  ctx.store.credentials.setApiKey(account, apiKey, passwordOf(pwauth));
+  ctx.store.secretsOf(account.username).apiKey = apiKey;
   ctx.store.markChanged();
-  return account.apiKey;
+  return apiKey;
 }
 
 /** set_public_key replaces the key pair; the server no longer holds a private key afterwards. */
 export function setPublicKey(ctx: ApiContext, [pwauth, keyText]: XmlRpcValue[]): XmlRpcValue {
   const account = requirePasswordAuth(ctx.store, pwauth);
   if (typeof keyText !== 'string' || !parsePublicKey(keyText)) throw invalidRequest(INVALID_PUBLIC_KEY_TEXT);
+  const secrets = ctx.store.secretsOf(account.username);
+  const password = passwordOf(pwauth);
+  const apiKey = secrets.apiKey ?? ctx.store.credentials.unsealApiKey(account, password);
   account.publicKey = keyText.trim().split(/\s+/).join(' ');
-  account.privateKey = null;
+  ctx.store.credentials.setApiKey(account, apiKey, password);
+  secrets.apiKey = apiKey;
+  secrets.privateKey = null;
   ctx.store.markChanged();
   return 0;
+}
+
+/** passwordOf reads the password of a pwauth struct requirePasswordAuth has accepted. */
+function passwordOf(pwauth: XmlRpcValue | undefined): string {
+  return String((pwauth as Record<string, XmlRpcValue>).password);
 }

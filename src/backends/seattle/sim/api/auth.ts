@@ -1,6 +1,6 @@
 /**
  * The two auth structs (seattle.md §2). Auth is checked before any other argument: a malformed
- * struct is 102, a wrong pair is 101.
+ * struct is 102, a wrong pair is 101. Secrets are compared by digest (model/credentials.ts).
  */
 import { isStruct, type XmlRpcValue } from '../../../../xmlrpc/value.js';
 import type { SeattleStore } from '../model/store.js';
@@ -9,12 +9,12 @@ import { AUTH_DICT_TEXT, AUTH_FAILED_TEXT, FAULT_AUTH, PWAUTH_DICT_TEXT, fault, 
 
 /** requireApiKeyAuth checks `{username, api_key}` and returns the account. */
 export function requireApiKeyAuth(store: SeattleStore, auth: XmlRpcValue | undefined): AccountRecord {
-  return requireAuth(store, auth, 'api_key', AUTH_DICT_TEXT, (account, secret) => account.apiKey === secret);
+  return requireAuth(store, auth, 'api_key', AUTH_DICT_TEXT, (account, secret) => typeof secret === 'string' && store.credentials.matches(account.apiKeyDigest, secret));
 }
 
 /** requirePasswordAuth checks `{username, password}` (regenerate_api_key, set_public_key). */
 export function requirePasswordAuth(store: SeattleStore, auth: XmlRpcValue | undefined): AccountRecord {
-  return requireAuth(store, auth, 'password', PWAUTH_DICT_TEXT, (account, secret) => account.password === secret);
+  return requireAuth(store, auth, 'password', PWAUTH_DICT_TEXT, (account, secret) => typeof secret === 'string' && store.credentials.matches(account.passwordDigest, secret));
 }
 
 function requireAuth(

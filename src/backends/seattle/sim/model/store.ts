@@ -3,6 +3,7 @@
  * clock reading per call, so one reply is self-consistent); mutations mark the store changed so
  * the simulator saves before it replies.
  */
+import { Credentials, newCredentialSalt, type AccountSecrets } from './credentials.js';
 import { makeNode } from './node-factory.js';
 import { acquiredBy, isAvailable, vesselStatus, type VesselStatus } from './vessel-status.js';
 import { INITIAL_LIFETIME_MS, RENEWED_LIFETIME_MS, type AccountRecord, type NodeKind, type NodeRecord, type SeattleState } from './types.js';
@@ -11,16 +12,30 @@ export class SeattleStore {
   readonly state: SeattleState;
   readonly backendDelayMs: number;
   readonly random: () => number;
+  /** credentials digests and seals under the state's salt (credentials.ts). */
+  readonly credentials: Credentials;
+  /** secrets are the clear API keys and private keys known while the simulator runs, by username. */
+  readonly secrets: Map<string, AccountSecrets>;
   #changed = false;
 
-  constructor(state: SeattleState, backendDelayMs: number, random: () => number) {
+  constructor(state: SeattleState, backendDelayMs: number, random: () => number, secrets: Map<string, AccountSecrets> = new Map()) {
+    state.credentialSalt ??= newCredentialSalt();
     this.state = state;
     this.backendDelayMs = backendDelayMs;
     this.random = random;
+    this.credentials = new Credentials(state.credentialSalt);
+    this.secrets = secrets;
   }
 
   account(username: string): AccountRecord | undefined {
     return this.state.accounts.find((a) => a.username === username);
+  }
+
+  /** secretsOf is what is known in clear of an account (nothing after a restart, until learnt again). */
+  secretsOf(username: string): AccountSecrets {
+    let known = this.secrets.get(username);
+    if (!known) this.secrets.set(username, (known = {}));
+    return known;
   }
 
   findVessel(nodeId: string, vesselName: string): NodeRecord | undefined {

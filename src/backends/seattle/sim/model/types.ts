@@ -19,18 +19,25 @@ export const RSPEC_TYPES: readonly RspecType[] = ['lan', 'wan', 'nat', 'random']
 export const INITIAL_LIFETIME_MS = 4 * 3600 * 1000;
 export const RENEWED_LIFETIME_MS = 7 * 24 * 3600 * 1000;
 
+/**
+ * AccountRecord is an account as persisted: no credential in clear (credentials.ts). The clear
+ * API key and the server-held private key are in memory only (the store's AccountSecrets).
+ */
 export interface AccountRecord {
   username: string;
-  apiKey: string;
-  password: string;
+  /** apiKeyDigest and passwordDigest are HMAC-SHA256 under the state's credentialSalt. */
+  apiKeyDigest: string;
+  passwordDigest: string;
+  /** apiKeyEncrypted is a get_encrypted_api_key answer for the current key and public key. */
+  apiKeyEncrypted: string;
+  /** apiKeySealed is the API key under a key derived from the password (for set_public_key). */
+  apiKeySealed: string;
   /** maxVessels is total credits (free credits + 10 per active donation), not what is left. */
   maxVessels: number;
   userPort: number;
   affiliation: string;
   /** publicKey is seattlelib's "e n". */
   publicKey: string;
-  /** privateKey ("d p q") is kept while the server generated the pair; set_public_key drops it. */
-  privateKey: string | null;
 }
 
 export interface NodeRecord {
@@ -57,6 +64,8 @@ export interface SeattleState {
   seed: number;
   /** clockMs is the virtual time at the last save, so a restarted simulator never goes back in time. */
   clockMs: number;
+  /** credentialSalt salts the accounts' digests (absent in files from before digests). */
+  credentialSalt?: string;
   nextSerial: number;
   accounts: AccountRecord[];
   nodes: NodeRecord[];
