@@ -5,10 +5,16 @@
 import type { BackendResource } from '../manifest/types.js';
 import type { EventSink } from '../engine/events.js';
 import type { RunStats } from '../engine/run-stats.js';
+import type { PipeRunner } from '../xmlrpc/ssh/pipe-runner.js';
 
 export interface DriverDeps {
   backend: BackendResource;
   url: string;
   stats: RunStats;
   sink: EventSink;
+  /**
+   * nodeShell replaces ssh to a backend's nodes with an in-process pipe: only `url: embedded`
+   * sets it (PlanetLab: the embedded simulator's forwarder), never a real backend.
+   */
+  nodeShell?: PipeRunner;
 }

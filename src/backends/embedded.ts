@@ -15,9 +15,14 @@ import { parseFaultRule } from '../xmlrpc/sim/fault-rules.js';
 import { startImSimulator } from './im/sim/index.js';
 import { startXenApiSimulator } from './xenapi/sim/index.js';
 import { startSeattleSimulator } from './seattle/sim/index.js';
+import { startPlanetLabSimulator } from './planetlab/sim/index.js';
+import type { PipeRunner } from '../xmlrpc/ssh/pipe-runner.js';
+import { startFeddSimulator } from './fedd/sim/index.js';
 
 export interface EmbeddedSimulator {
   url: string;
+  /** nodeShell replaces ssh to the simulated nodes (planetlab: the in-process forwarder pipe). */
+  nodeShell?: PipeRunner;
   close(): Promise<void>;
 }
 
@@ -44,7 +49,51 @@ export async function startEmbedded(type: BackendType, backendName: string, stat
       const server = await startXenApiSimulator({ persistPath, knobs: knobsFromEnv() });
       return { url: server.url, close: () => server.close() };
     }
+    case 'planetlab':
+      return startEmbeddedPlanetLab(persistPath);
     default:
       throw new ConvergeError('INVALID', 'BACKEND_TYPE_UNSUPPORTED', `backend ${backendName}: type ${type} has no embedded simulator yet`);
   }
+}
+
+/** EmbeddedFedd is the built-in fedd simulator serving a backend's embedded testbeds. */
+export interface EmbeddedFedd {
+  /** urls maps each testbed to its access controller's URL. */
+  urls: Record<string, string>;
+  /** caPem signs the access controllers' certificates. */
+  caPem: string;
+  /** client is the certificate and key the simulator authorizes on every testbed. */
+  client: { certPem: string; keyPem: string };
+  close(): Promise<void>;
+}
+
+/**
+ * startEmbeddedFedd serves `testbeds` as DETER access controllers in-process, state and PKI
+ * under `<state dir>/sim/<backend>.fedd.json(.pki)`, so allocations and identities survive runs.
+ */
+export async function startEmbeddedFedd(backendName: string, stateDir: string, testbeds: string[]): Promise<EmbeddedFedd> {
+  const persistPath = join(stateDir, 'sim', `${backendName}.fedd.json`);
+  const server = await startFeddSimulator({ persistPath, testbeds, knobs: knobsFromEnv() });
+  return {
+    urls: Object.fromEntries(server.testbeds.map((t) => [t.name, t.url])),
+    caPem: server.ca.certPem,
+    client: { certPem: server.client.certPem, keyPem: server.client.keyPem },
+    close: () => server.close(),
+  };
+}
+
+/**
+ * startEmbeddedPlanetLab serves PLC and its nodes in-process. Nodes poll PLC every
+ * CONVERGE_SIM_PLANETLAB_POLL_SECONDS (default 2, plus up to half again) instead of a real
+ * node's 600 + 300, so the quick start's delegated slice converges in seconds; ssh to the nodes
+ * is the simulator's in-process pipe to their forwarders (only here: never for a real backend).
+ */
+async function startEmbeddedPlanetLab(persistPath: string): Promise<EmbeddedSimulator> {
+  const poll = Number(process.env.CONVERGE_SIM_PLANETLAB_POLL_SECONDS ?? 2);
+  const server = await startPlanetLabSimulator({ persistPath, knobs: knobsFromEnv(), pollIntervalSeconds: poll, pollJitterSeconds: poll / 2 });
+  const nodeShell: PipeRunner = async (request) => {
+    if (request.signal?.aborted) throw new ConvergeError('TERMINAL', 'ABORTED', `ssh ${request.login}@${request.host}: aborted`);
+    return server.ssh({ login: request.login, hostname: request.host, input: request.input, timeoutMs: request.timeoutMs });
+  };
+  return { url: server.url, nodeShell, close: () => server.close() };
 }

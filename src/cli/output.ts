@@ -80,6 +80,8 @@ function describeEvent(event: RunEvent, c: Colors): string | undefined {
       return c.yellow(`- skipped ${event.action} ${event.key}: ${event.reason}`);
     case 'retry':
       return c.dim(`  retrying ${event.method} (attempt ${event.attempt + 1}) in ${event.delayMs} ms after ${event.code}`);
+    case 'warning':
+      return c.yellow(`warning: ${event.key}: ${event.message} [${event.code}]`);
     case 'waiting':
       return c.dim(`waiting for ${event.objects.map((o) => `${o.key} (${o.phase})`).join(', ')}; ${Math.ceil(event.remainingMs / 1000)}s left`);
   }

@@ -18,6 +18,8 @@ export type RunEvent =
   | { type: 'action-failed'; key: string; action: ActionType; kind: string; code: string; message: string; willRetry: boolean }
   | { type: 'action-skipped'; key: string; action: ActionType; reason: string }
   | { type: 'retry'; method: string; attempt: number; delayMs: number; code: string }
+  /** warning: something the user should know that is not a failure (e.g. a lease expired and its object is re-created). */
+  | { type: 'warning'; key: string; code: string; message: string }
   | { type: 'waiting'; objects: Array<{ key: string; phase: ObjectPhase; message?: string }>; remainingMs: number };
 
 export interface EventSink {

@@ -54,16 +54,23 @@ function unreadable(message: string, details: Record<string, string>, cause?: un
  */
 export async function checkCredentialReferences(documents: readonly ManifestDocument[]): Promise<void> {
   for (const document of documents.filter((d) => d.kind === 'Backend')) {
-    const credentials = valueAt(document.value, ['spec', 'credentials']);
-    if (!isRecord(credentials)) continue;
-    const { fromEnv, fromFile } = credentials;
-    if (typeof fromEnv === 'string' && !process.env[fromEnv]) {
-      report(document, 'CREDENTIAL_UNREADABLE', ['spec', 'credentials', 'fromEnv'], `environment variable ${fromEnv} is not set`);
+    // fedd's client certificate and key are references too (spec.identity).
+    for (const path of [['spec', 'credentials'], ['spec', 'identity', 'certificate'], ['spec', 'identity', 'key']]) {
+      await checkReference(document, path);
     }
-    if (typeof fromFile === 'string') {
-      const problem = await fileProblem(resolveFromManifest(document.absoluteFile, fromFile));
-      if (problem) report(document, 'CREDENTIAL_UNREADABLE', ['spec', 'credentials', 'fromFile'], problem);
-    }
+  }
+}
+
+async function checkReference(document: ManifestDocument, path: string[]): Promise<void> {
+  const reference = valueAt(document.value, path);
+  if (!isRecord(reference)) return;
+  const { fromEnv, fromFile } = reference;
+  if (typeof fromEnv === 'string' && !process.env[fromEnv]) {
+    report(document, 'CREDENTIAL_UNREADABLE', [...path, 'fromEnv'], `environment variable ${fromEnv} is not set`);
+  }
+  if (typeof fromFile === 'string') {
+    const problem = await fileProblem(resolveFromManifest(document.absoluteFile, fromFile));
+    if (problem) report(document, 'CREDENTIAL_UNREADABLE', [...path, 'fromFile'], problem);
   }
 }
 

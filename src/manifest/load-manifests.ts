@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkDocument } from './checks/check-document.js';
 import { checkReferences } from './checks/check-references.js';
+import { checkFeddPlacement } from './checks/check-fedd.js';
 import { convertResource } from './convert/convert-resource.js';
 import { checkCredentialReferences } from './credentials.js';
 import { displayPath, sortDiagnostics } from './diagnostics.js';
@@ -41,6 +42,7 @@ export async function loadManifests(dir: string, options: LoadOptions = {}): Pro
   if (documents.length === 0 && diagnostics.length === 0) diagnostics.push(emptyDiagnostic(root, listing.files.length));
   documents.forEach(checkDocument);
   checkReferences(documents);
+  checkFeddPlacement(documents);
   if (options.checkCredentials) await checkCredentialReferences(documents);
   const resources = documents.filter((d) => !hasDocumentErrors(d)).map(toResource);
   diagnostics.push(...documents.flatMap((d) => d.diagnostics));

@@ -29,6 +29,11 @@ export const PATTERN_PHRASES: Readonly<Record<string, string>> = {
   '^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$': 'must be a host name',
   '^[^@\\s]+@[^@\\s]+$': 'must be an e-mail address',
   '^/': 'must be an absolute path',
+  '^[a-z][a-z0-9-]{0,30}$': "must be a testbed name: a lower-case letter, then up to 30 lower-case letters, digits and '-'",
+  '^[^\\s:]+:[0-9]{1,5}$': 'must be host:port, e.g. 127.0.0.1:0 or 0.0.0.0:23235',
+  '^[0-9]+(\\.[0-9]+)?[kMG]?bps$': 'must be a rate with units, e.g. 10kbps, 100Mbps or 1Gbps',
+  '^[A-Za-z][A-Za-z0-9_]*$': "must start with a letter and contain only letters, digits and '_'",
+  '^[a-z0-9.]+_[a-zA-Z0-9_.]+$': "must be a PLC slice name: the site's login_base (lower-case letters, digits, '.'), '_', then letters, digits, '_' or '.'",
 };
 
 /** describeSchemaErrors maps ajv errors (verbose mode) to problems, without duplicates. */

@@ -56,6 +56,41 @@ export interface BackendSpec {
   prune: boolean;
   /** options are backend-specific settings, passed to the driver unchanged. */
   options: Record<string, unknown>;
+  /** fedd holds the settings of a fedd backend (type fedd only). */
+  fedd?: FeddBackendSettings;
+  /** ssh is how a planetlab backend reaches its nodes (type planetlab only). */
+  ssh?: PlanetLabSshSettings;
+}
+
+/**
+ * PlanetLabSshSettings: the key of a member of the nm-controller slice and the nodes' host keys
+ * (by reference), the login (default: each slice's controller name), an ssh_config for -F, a
+ * port, and how many ssh sessions may run at once. Host keys are always verified.
+ */
+export interface PlanetLabSshSettings {
+  privateKey?: CredentialRef;
+  knownHosts?: CredentialRef;
+  user?: string;
+  configFile?: string;
+  port?: number;
+  parallel?: number;
+}
+
+/** FeddTestbed names one DETER testbed and the URL of its access controller (`embedded` or https). */
+export interface FeddTestbed {
+  name: string;
+  url: string;
+}
+
+/**
+ * FeddBackendSettings: the testbeds converge federates, the identity it presents (a client
+ * certificate and key, by reference; absent with embedded testbeds: the simulator's client
+ * certificate), and where the exchange store (SetValue/GetValue) listens and is reached.
+ */
+export interface FeddBackendSettings {
+  testbeds: FeddTestbed[];
+  identity?: { certificate: CredentialRef; key: CredentialRef };
+  exchange: { listen: string; url?: string };
 }
 
 export interface NetworkSpec {
@@ -63,6 +98,12 @@ export interface NetworkSpec {
   outbound: boolean;
   /** outports like "22/tcp" or "8000:8010/tcp", only meaningful for outbound networks. */
   outports: string[];
+  /** capacityKbps is the link rate in kbit/s (fedd: topdl substrate capacity). */
+  capacityKbps?: number;
+  /** latencyMs is the link latency (fedd: topdl substrate latency). */
+  latencyMs?: number;
+  /** connection joins the parts of a network that spans testbeds (fedd): ssh portals or transit. */
+  connection?: 'ssh' | 'transit';
 }
 
 export interface DiskSpec {
@@ -87,6 +128,20 @@ export interface SystemSpec {
   configure?: string;
   /** testbed places the system on a DETER testbed (fedd only). */
   testbed?: string;
+  /** hardware is the testbed node type (fedd: topdl `type` attribute, e.g. pc3000). */
+  hardware?: string;
+  /** startup is the command each instance runs at boot (fedd: topdl `startup`). */
+  startup?: string;
+  /** failureAction: a `nonfatal` instance may fail without failing its segment (fedd). */
+  failureAction?: 'fatal' | 'nonfatal';
+}
+
+/** ServiceSpec is a federated service (fedd): one exporting testbed, the testbeds importing it. */
+export interface ServiceSpec {
+  name: string;
+  exporter: string;
+  importers: string[];
+  attributes: Record<string, string>;
 }
 
 export interface InfrastructureSpec {
@@ -98,11 +153,26 @@ export interface InfrastructureSpec {
   deletionPolicy: DeletionPolicy;
   /** updatePolicy: restart allows changes that need a halted VM (xenapi). */
   updatePolicy: 'inPlace' | 'restart';
+  /** services are federated services between testbeds (fedd only). */
+  services?: ServiceSpec[];
 }
 
 /** RenewalPolicy: a lease with less than `marginMs` left is renewed (DESIGN §3, leases). */
 export interface RenewalPolicy {
   marginMs: number;
+}
+
+/** SliverState is what a delegated slice's sliver on one node should be. */
+export type SliverState = 'running' | 'stopped' | 'absent';
+
+/**
+ * SliceRenewal: a slice with less than `renewBeforeMs` left is renewed to `extendToMs` from now
+ * (leases are desired state, DESIGN §3); with `enabled` false it is left to expire.
+ */
+export interface SliceRenewal {
+  enabled: boolean;
+  renewBeforeMs: number;
+  extendToMs: number;
 }
 
 /**
@@ -111,15 +181,22 @@ export interface RenewalPolicy {
  */
 export type SliceSpec = {
   backend: string;
+  /** name is the slice's name at PLC (`<login_base>_<rest>`). */
+  name: string;
   instantiation: 'plc-instantiated' | 'delegated' | 'nm-controller';
   description?: string;
   url?: string;
+  maxNodes?: number;
   nodes: string[];
-  users: string[];
-  tags: Record<string, string>;
+  /** persons are the members' e-mail addresses. */
+  persons: string[];
+  /** tags are slice-wide tags, each name with its values (one or more). */
+  tags: Record<string, string[]>;
   /** controller is the nm-controller slice that redeems tickets for a delegated slice. */
   controller?: string;
-  renewal: RenewalPolicy;
+  /** slivers: per node of a delegated slice, the sliver wanted (`default` for nodes not listed). */
+  slivers: { default: SliverState; nodes: Record<string, SliverState> };
+  renewal: SliceRenewal;
   deletionPolicy: DeletionPolicy;
 };
 
@@ -170,7 +247,15 @@ export type DiagnosticCode =
   | 'INLINE_SECRET'
   | 'CREDENTIAL_UNREADABLE'
   | 'EMPTY_DIRECTORY'
-  | 'READ_ERROR';
+  | 'READ_ERROR'
+  | 'UNKNOWN_TESTBED'
+  | 'MISSING_TESTBED'
+  | 'MISSING_CONNECTION'
+  | 'UNSUPPORTED_FIELD'
+  | 'SLICE_CONTROLLER'
+  | 'SLICE_RENEWAL'
+  | 'SLICE_SLIVERS'
+  | 'SLICE_TAGS';
 
 export interface Diagnostic {
   severity: Severity;

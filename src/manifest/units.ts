@@ -87,3 +87,23 @@ function checkSafe(value: bigint, input: string): UnitResult {
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, message: `${JSON.stringify(input)} is too large` };
   return { ok: true, value: Number(value) };
 }
+
+/** RATE_PATTERN is the shape parseRate accepts; the JSON Schemas carry the same pattern. */
+export const RATE_PATTERN = '^[0-9]+(\\.[0-9]+)?[kMG]?bps$';
+
+const RATE_MULTIPLIERS: Record<string, bigint> = { '': 1n, k: 1000n, M: 1000n ** 2n, G: 1000n ** 3n };
+const RATE_HINT = 'use a number with bps, kbps, Mbps or Gbps (powers of 1000), e.g. 100Mbps';
+
+/**
+ * parseRate turns a link rate (`512bps`, `10kbps`, `100Mbps`, `1.5Gbps`) into bits per second;
+ * units are decimal, as for network links. The result must be a whole number of bits per second.
+ */
+export function parseRate(input: string | number): UnitResult {
+  if (typeof input === 'number') return { ok: false, message: `rate ${input} has no unit; ${RATE_HINT}` };
+  const match = /^([0-9]+)(?:\.([0-9]+))?([kMG]?)bps$/.exec(input);
+  if (!match) return { ok: false, message: `invalid rate ${JSON.stringify(input)}; ${RATE_HINT}` };
+  const [, whole = '', fraction = '', prefix = ''] = match;
+  const bits = scaleExactly(whole, fraction, RATE_MULTIPLIERS[prefix] ?? 1n);
+  if (bits === undefined) return { ok: false, message: `rate ${JSON.stringify(input)} is not a whole number of bits per second` };
+  return checkSafe(bits, input);
+}

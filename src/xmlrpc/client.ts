@@ -11,6 +11,10 @@
  * | other HTTP status                              | TERMINAL    | XMLRPC_HTTP_<status>  |
  * | unparseable reply                              | TERMINAL    | XMLRPC_BAD_RESPONSE   |
  * | `<fault>`                                      | classifyFault (default TERMINAL) | XMLRPC_FAULT |
+ *
+ * A fault whose faultCode is a name rather than a number (fedd sends "Access Denied") keeps it as
+ * `faultName`; `faultCode` is then NaN. With `clientCertificate`, HTTPS calls present that
+ * certificate and key (fedd identifies callers by their certificate).
  * | aborted by the caller's signal                 | TERMINAL    | ABORTED               |
  *
  * A timed-out or dropped *mutating* call has an unknown outcome: the caller (the driver, through
@@ -23,7 +27,8 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { setMaxListeners } from 'node:events';
 import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
-import { decodeResponse, encodeCall } from './codec.js';
+import { decodeDateTime, decodeResponse, encodeCall } from './codec.js';
+import { decodeMethodResponse } from './fast-decoder.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { XmlRpcValue } from './value.js';
 
@@ -34,9 +39,16 @@ export interface XmlRpcClientOptions {
   maxSockets?: number;
   callsPerSecond?: number;
   caFile?: string;
+  /** caPem trusts these PEM CA certificates (in addition to caFile, when both are given). */
+  caPem?: string;
   insecureSkipVerify?: boolean;
-  /** classifyFault decides the kind of a `<fault>`; the default treats faults as TERMINAL. */
-  classifyFault?: (faultCode: number, faultString: string) => ErrorKind;
+  /** clientCertificate is presented on HTTPS connections (PEM certificate and key). */
+  clientCertificate?: { certPem: string; keyPem: string };
+  /**
+   * classifyFault decides the kind of a `<fault>`; the default treats faults as TERMINAL.
+   * `faultName` is the faultCode as sent when it is a name, not a number (fedd).
+   */
+  classifyFault?: (faultCode: number, faultString: string, faultName?: string) => ErrorKind;
   /** onCall observes every call's outcome (metrics, call counts in reports). */
   onCall?: (event: CallEvent) => void;
 }
@@ -57,11 +69,14 @@ export interface CallOptions {
 export class XmlRpcFaultError extends ConvergeError {
   readonly faultCode: number;
   readonly faultString: string;
+  /** faultName is the faultCode as sent when it is a name rather than a number (fedd). */
+  readonly faultName: string | undefined;
 
-  constructor(kind: ErrorKind, method: string, faultCode: number, faultString: string) {
-    super(kind, 'XMLRPC_FAULT', `${method}: fault ${faultCode}: ${faultString}`, { method, faultCode });
+  constructor(kind: ErrorKind, method: string, faultCode: number, faultString: string, faultName?: string) {
+    super(kind, 'XMLRPC_FAULT', `${method}: fault ${faultName ?? faultCode}: ${faultString}`, { method, faultCode: faultName ?? faultCode });
     this.faultCode = faultCode;
     this.faultString = faultString;
+    this.faultName = faultName;
   }
 }
 
@@ -79,8 +94,9 @@ export class XmlRpcClient {
       this.url.protocol === 'https:'
         ? new https.Agent({
             ...agentOptions,
-            ca: options.caFile ? readFileSync(options.caFile) : undefined,
+            ca: trustedCas(options),
             rejectUnauthorized: !options.insecureSkipVerify,
+            ...(options.clientCertificate ? { cert: options.clientCertificate.certPem, key: options.clientCertificate.keyPem } : {}),
           })
         : new http.Agent(agentOptions);
     this.#limiter = new RateLimiter(options.callsPerSecond ?? 0);
@@ -98,8 +114,9 @@ export class XmlRpcClient {
         throw new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${method}: unreadable reply: ${error.message}`, { method });
       });
       if (!decoded.ok) {
-        const kind = this.#options.classifyFault?.(decoded.faultCode, decoded.faultString) ?? 'TERMINAL';
-        throw new XmlRpcFaultError(kind, method, decoded.faultCode, decoded.faultString);
+        const name = Number.isNaN(decoded.faultCode) ? faultNameOf(body) : undefined;
+        const kind = this.#options.classifyFault?.(decoded.faultCode, decoded.faultString, name) ?? 'TERMINAL';
+        throw new XmlRpcFaultError(kind, method, decoded.faultCode, decoded.faultString, name);
       }
       this.#report(method, started, 'ok');
       return decoded.value;
@@ -145,6 +162,19 @@ export class XmlRpcClient {
       request.end(xml);
     });
   }
+}
+
+/** trustedCas: the CA certificates to trust, from caFile and caPem (undefined: the system's). */
+function trustedCas(options: XmlRpcClientOptions): Array<string | Buffer> | undefined {
+  const cas = [...(options.caFile ? [readFileSync(options.caFile)] : []), ...(options.caPem ? [options.caPem] : [])];
+  return cas.length > 0 ? cas : undefined;
+}
+
+/** faultNameOf reads a fault's non-numeric faultCode (a name, as fedd sends) from the reply. */
+function faultNameOf(body: Buffer): string | undefined {
+  const { value } = decodeMethodResponse(body.toString('utf8'), decodeDateTime);
+  const code = (value as { faultCode?: XmlRpcValue } | undefined)?.faultCode;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function collectResponse(

@@ -3,11 +3,11 @@
  * while it runs the infrastructure is listed with a partial, growing VM list; changes that overlap
  * a running one corrupt it. Against `converge sim im` in its own process (which completes what it
  * received), converge creates 3 infrastructures of 80 VMs per trial: kill trials SIGKILL the run
- * at random moments across the creates (twice: during the create, then during the rerun that finds
- * them half made), timeout trials give mutating calls less time than a create takes. After each
- * trial's rerun: one infrastructure per key, exact VM counts, no marked infrastructure state does
- * not know, and the simulator saw no change sent to an infrastructure while it was being created
- * or changed.
+ * at random moments across the creates (10 kills in all: during the creates, then during reruns
+ * that find them half made), a timeout trial gives mutating calls less time than a create takes.
+ * After each trial's rerun: one infrastructure per key, exact VM counts, no marked infrastructure
+ * state does not know, and the simulator saw no change sent to an infrastructure while it was
+ * being created or changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -19,8 +19,9 @@ import { runCli, startCli, startSimProcess } from '../helpers/cli.js';
 import { liveInfrastructures } from '../helpers/im-sim-state.js';
 
 const VMS = 80;
-const KILL_TRIALS = 5;
-const TIMEOUT_TRIALS = 2;
+/** KILLS_PER_TRIAL: 10 kills in all, each trial a fresh set of 3 creates of 80 VMs. */
+const KILLS_PER_TRIAL = [4, 3, 3];
+const TIMEOUT_TRIALS = 1;
 
 async function writeManifests(dir: string, url: string, names: string[], mutateTimeout: string): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -71,14 +72,12 @@ describe('IM creates that last seconds', () => {
   });
 
   it('leaves one infrastructure per key with exact VM counts after kills and timed-out creates', async () => {
-    for (let trial = 0; trial < KILL_TRIALS + TIMEOUT_TRIALS; trial += 1) {
+    for (let trial = 0; trial < KILLS_PER_TRIAL.length + TIMEOUT_TRIALS; trial += 1) {
       const names = [0, 1, 2].map((i) => `t${trial}-big-${i}`);
-      const killing = trial < KILL_TRIALS;
-      await writeManifests(dir, url, names, killing ? '10m' : '700ms');
-      if (killing) {
-        await killDuringCreate(dir, 2200);
-        await killDuringCreate(dir, 1500);
-      }
+      const kills = KILLS_PER_TRIAL[trial] ?? 0;
+      await writeManifests(dir, url, names, kills > 0 ? '10m' : '700ms');
+      // The first kill lands anywhere in the creates; later ones in the reruns that find them half made.
+      for (let k = 0; k < kills; k += 1) await killDuringCreate(dir, k === 0 ? 2200 : 1200);
       const rerun = await runCli(['reconcile', dir, '--json', '--wait', '60s']);
       expect(rerun.stderr, `trial ${trial}: exit ${rerun.code} signal ${rerun.signal}`).toBe("");
       expect(rerun.code, `trial ${trial}: ${rerun.stdout.slice(-2000)}`).toBe(0);

@@ -4,9 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { copyExamples, editFile, jsonLines, reportOf, runCli } from '../helpers/cli.js';
 import { embeddedImState, liveInfrastructures, vmCount } from '../helpers/im-sim-state.js';
 import { embeddedXenState, guestVms, markedKeys } from '../helpers/xen-sim-state.js';
+import { embeddedPlanetLab, markedKeys as markedSlices } from '../helpers/planetlab.js';
+
+/** feddSegments reads the embedded fedd simulator's saved state: testbed → allocation statuses. */
+function feddSegments(dir: string): Record<string, string[]> {
+  const saved = JSON.parse(readFileSync(join(dir, '.converge', 'sim', 'deter-local.fedd.json'), 'utf8')) as { testbeds: Array<{ name: string; allocations: Array<{ status: string }> }> };
+  return Object.fromEntries(saved.testbeds.map((t) => [t.name, t.allocations.map((a) => a.status)]));
+}
 
 describe('quick start on the embedded IM simulator', () => {
   it('creates the examples, is idempotent, and scales deploy counts exactly', async () => {
@@ -22,11 +30,16 @@ describe('quick start on the embedded IM simulator', () => {
     const xen = embeddedXenState(dir);
     expect(markedKeys(xen)).toEqual(['Infrastructure/lab/network/backend', 'Infrastructure/lab/vm/gateway-0', 'Infrastructure/lab/vm/node-0', 'Infrastructure/lab/vm/node-1']);
     expect(guestVms(xen).map((vm) => [vm.name_label, vm.power_state]).sort()).toEqual([['lab-gateway-0', 'Running'], ['lab-node-0', 'Running'], ['lab-node-1', 'Running']]);
+    const planetlab = await embeddedPlanetLab(dir, 'plc-local');
+    expect(markedSlices({ slices: planetlab.plc.slices, sliceTags: [], nodes: [], persons: [] }, planetlab.clockMs)).toEqual(['Slice/controller', 'Slice/experiment', 'Slice/measure']);
+    const slivers = planetlab.nodes.flatMap((n) => n.accounts.filter((a) => a.name === 'princeton_exp').map((a) => [n.hostname, a.kind, a.running]));
+    expect(slivers.sort()).toEqual([['node1.princeton.test', 'sliver', true], ['node3.princeton.test', 'sliver', true]]);
+    expect(feddSegments(dir)).toEqual({ deter: ['active'], emulab: ['active'] });
 
     const again = await runCli(['reconcile', dir, '--json']);
     expect(again.code).toBe(0);
     expect(reportOf(again.stdout).mutatingCalls).toBe(0);
-    expect(Object.keys(reportOf(again.stdout).calls).every((m) => /^(Get|get_|VM\.get|.*get_all|session\.)/.test(m))).toBe(true);
+    expect(Object.keys(reportOf(again.stdout).calls).every((m) => /^(Get|get_|VM\.get|.*get_all|session\.|InfoSegment$|system\.multicall$)/.test(m))).toBe(true);
 
     const noChanges = await runCli(['plan', dir]);
     expect(noChanges.code).toBe(0);

@@ -94,18 +94,20 @@ describe('valid manifests (Slice and VesselSet)', async () => {
     });
   });
 
-  it('converts the renewal margin and fills Slice defaults', () => {
+  it('converts the renewal policy and fills Slice defaults', () => {
     const slice: SliceResource = find(set, 'Slice', 'measure');
     expect(slice.spec).toEqual({
       backend: 'plc',
+      name: 'pl_measure',
       instantiation: 'delegated',
-      controller: 'pl-controller',
+      controller: 'pl_controller',
       description: 'Latency measurements',
       url: 'https://example.org/measure',
       nodes: ['planetlab1.example.org', 'planetlab2.example.org'],
-      users: ['alice@example.org'],
-      tags: { vref: 'f12' },
-      renewal: { marginMs: 3.5 * 86_400_000 },
+      persons: ['alice@example.org'],
+      tags: { vref: ['f12'], vsys: ['pl_vsys_a', 'pl_vsys_b'] },
+      slivers: { default: 'running', nodes: { 'planetlab2.example.org': 'stopped' } },
+      renewal: { enabled: true, renewBeforeMs: 3.5 * 86_400_000, extendToMs: 56 * 86_400_000 },
       deletionPolicy: 'Delete',
     });
   });

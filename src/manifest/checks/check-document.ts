@@ -7,6 +7,7 @@ import { checkConfigureRecipes } from './check-configure.js';
 import { checkHeader } from './check-header.js';
 import { checkInfrastructureMembers } from './check-members.js';
 import { checkSchema } from './check-schema.js';
+import { checkSliceMembers } from './check-slice.js';
 import { checkUnits } from './check-units.js';
 import { checkInlineSecrets } from './inline-secrets.js';
 
@@ -24,5 +25,6 @@ export function checkDocument(document: ManifestDocument): void {
     checkConfigureRecipes(document);
     checkInfrastructureMembers(document);
   }
+  if (kind === 'Slice') checkSliceMembers(document);
   checkSchema(document, kind);
 }

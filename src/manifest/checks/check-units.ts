@@ -7,12 +7,12 @@ import { formatFieldPath, type FieldPath } from '../field-path.js';
 import { report, type ManifestDocument } from '../manifest-document.js';
 import { valueAt } from '../raw-value.js';
 import type { Kind } from '../types.js';
-import { parseDuration, parseSize, type UnitResult } from '../units.js';
+import { parseDuration, parseRate, parseSize, type UnitResult } from '../units.js';
 
 /** UnitField is a path pattern (`*` matches every array item) and how to parse what is there. */
 interface UnitField {
   pattern: Array<string | '*'>;
-  unit: 'size' | 'duration';
+  unit: 'size' | 'duration' | 'rate';
 }
 
 /** UNIT_FIELDS lists every field, per kind, that holds a size or a duration. */
@@ -26,10 +26,17 @@ export const UNIT_FIELDS: Record<Kind, readonly UnitField[]> = {
   Infrastructure: [
     { pattern: ['spec', 'systems', '*', 'memory'], unit: 'size' },
     { pattern: ['spec', 'systems', '*', 'disks', '*', 'size'], unit: 'size' },
+    { pattern: ['spec', 'networks', '*', 'capacity'], unit: 'rate' },
+    { pattern: ['spec', 'networks', '*', 'latency'], unit: 'duration' },
   ],
-  Slice: [{ pattern: ['spec', 'renewal', 'margin'], unit: 'duration' }],
+  Slice: [
+    { pattern: ['spec', 'renewal', 'renewBefore'], unit: 'duration' },
+    { pattern: ['spec', 'renewal', 'extendTo'], unit: 'duration' },
+  ],
   VesselSet: [{ pattern: ['spec', 'renewal', 'margin'], unit: 'duration' }],
 };
+
+const PARSERS: Record<UnitField['unit'], (value: string | number) => UnitResult> = { size: parseSize, duration: parseDuration, rate: parseRate };
 
 /** checkUnits reports BAD_UNIT / BAD_DURATION at each unparseable size or duration. */
 export function checkUnits(document: ManifestDocument, kind: Kind): void {
@@ -37,9 +44,9 @@ export function checkUnits(document: ManifestDocument, kind: Kind): void {
     for (const path of expand(document.value, field.pattern)) {
       const value = valueAt(document.value, path);
       if (typeof value !== 'string' && typeof value !== 'number') continue;
-      const result: UnitResult = field.unit === 'size' ? parseSize(value) : parseDuration(value);
+      const result: UnitResult = PARSERS[field.unit](value);
       if (result.ok) continue;
-      const code = field.unit === 'size' ? 'BAD_UNIT' : 'BAD_DURATION';
+      const code = field.unit === 'duration' ? 'BAD_DURATION' : 'BAD_UNIT';
       report(document, code, path, `${formatFieldPath(path)}: ${result.message}`, { supersede: path });
     }
   }

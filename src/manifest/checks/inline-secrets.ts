@@ -10,7 +10,7 @@ import { isRecord } from '../raw-value.js';
 /** Normalised (lower-case, no `-`/`_`/`.`) key names that always hold a secret. */
 const SECRET_SUFFIXES = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'secretkey', 'accesskey'];
 /** Containers where a bare `key` means a secret key rather than, say, a label key. */
-const KEY_CONTAINERS = new Set(['credentials', 'options']);
+const KEY_CONTAINERS = new Set(['credentials', 'options', 'identity']);
 const REFERENCE_HINT = 'credentials are given by reference only (credentials.fromEnv or credentials.fromFile)';
 const OPTION_HINT = 'secrets are given by reference only ({fromEnv: NAME} or {fromFile: path}) or through the Backend credentials';
 

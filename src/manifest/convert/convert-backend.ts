@@ -1,5 +1,5 @@
 /** Backend manifest → BackendSpec with every default applied. */
-import type { BackendSpec } from '../types.js';
+import type { BackendSpec, FeddBackendSettings, PlanetLabSshSettings } from '../types.js';
 import { millisecondsOf } from './checked-units.js';
 import type { BackendManifestSpec } from './manifest-shapes.js';
 
@@ -11,6 +11,8 @@ import type { BackendManifestSpec } from './manifest-shapes.js';
  */
 const TYPE_DEFAULTS: Partial<Record<BackendSpec['type'], { connections: number; mutate: string }>> = {
   im: { connections: 4, mutate: '10m' },
+  // A DETER swap-in (StartSegment) answers only when the segment is up: minutes on real testbeds.
+  fedd: { connections: 8, mutate: '30m' },
 };
 
 /** convertBackendSpec applies the defaults documented in schemas/backend.schema.json. */
@@ -37,5 +39,26 @@ export function convertBackendSpec(spec: BackendManifestSpec): BackendSpec {
     },
     prune: spec.prune ?? false,
     options: spec.options ?? {},
+    ...(spec.type === 'fedd' ? { fedd: convertFeddSettings(spec) } : {}),
+    ...(spec.type === 'planetlab' && spec.ssh ? { ssh: convertSsh(spec.ssh) } : {}),
+  };
+}
+
+/** convertFeddSettings: testbeds without a URL use spec.url; the store listens on loopback by default. */
+function convertFeddSettings(spec: BackendManifestSpec): FeddBackendSettings {
+  const testbeds = (spec.testbeds ?? []).map((t) => (typeof t === 'string' ? { name: t, url: spec.url } : { name: t.name, url: t.url ?? spec.url }));
+  return {
+    testbeds,
+    ...(spec.identity ? { identity: { certificate: { ...spec.identity.certificate }, key: { ...spec.identity.key } } } : {}),
+    exchange: { listen: spec.exchange?.listen ?? '127.0.0.1:0', ...(spec.exchange?.url ? { url: spec.exchange.url } : {}) },
+  };
+}
+
+/** convertSsh copies a planetlab backend's node access (no defaults: the driver applies them). */
+function convertSsh(ssh: PlanetLabSshSettings): PlanetLabSshSettings {
+  return {
+    ...ssh,
+    ...(ssh.privateKey ? { privateKey: { ...ssh.privateKey } } : {}),
+    ...(ssh.knownHosts ? { knownHosts: { ...ssh.knownHosts } } : {}),
   };
 }

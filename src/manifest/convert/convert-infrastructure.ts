@@ -1,21 +1,32 @@
 /** Infrastructure manifest → InfrastructureSpec: bytes, normalised cpu and interfaces, defaults. */
-import type { DiskSpec, InfrastructureSpec, InterfaceSpec, NetworkSpec, SystemSpec } from '../types.js';
-import { bytesOf } from './checked-units.js';
+import type { DiskSpec, InfrastructureSpec, InterfaceSpec, NetworkSpec, ServiceSpec, SystemSpec } from '../types.js';
+import { bitsPerSecondOf, bytesOf, millisecondsOf } from './checked-units.js';
 import type { InfrastructureManifestSpec, SystemManifest } from './manifest-shapes.js';
 
 /** convertInfrastructureSpec applies the defaults documented in schemas/infrastructure.schema.json. */
 export function convertInfrastructureSpec(spec: InfrastructureManifestSpec): InfrastructureSpec {
   return {
     backend: spec.backend,
-    networks: (spec.networks ?? []).map(
-      (n): NetworkSpec => ({ name: n.name, outbound: n.outbound ?? false, outports: n.outports ?? [] }),
-    ),
+    networks: (spec.networks ?? []).map(convertNetwork),
     systems: spec.systems.map(convertSystem),
     deploy: { ...spec.deploy },
     power: spec.power ?? 'running',
     deletionPolicy: spec.deletionPolicy ?? 'Delete',
     updatePolicy: spec.updatePolicy ?? 'inPlace',
+    ...(spec.services ? { services: spec.services.map(convertService) } : {}),
   };
+}
+
+function convertNetwork(n: NonNullable<InfrastructureManifestSpec['networks']>[number]): NetworkSpec {
+  const network: NetworkSpec = { name: n.name, outbound: n.outbound ?? false, outports: n.outports ?? [] };
+  if (n.capacity !== undefined) network.capacityKbps = bitsPerSecondOf(n.capacity) / 1000;
+  if (n.latency !== undefined) network.latencyMs = millisecondsOf(n.latency, '0ms');
+  if (n.connection !== undefined) network.connection = n.connection;
+  return network;
+}
+
+function convertService(s: NonNullable<InfrastructureManifestSpec['services']>[number]): ServiceSpec {
+  return { name: s.name, exporter: s.exporter, importers: [...(s.importers ?? [])], attributes: { ...(s.attributes ?? {}) } };
 }
 
 function convertSystem(system: SystemManifest): SystemSpec {
@@ -29,7 +40,7 @@ function convertSystem(system: SystemManifest): SystemSpec {
       (i): InterfaceSpec => (typeof i === 'string' ? { network: i } : withOptional<InterfaceSpec>({ network: i.network }, i, ['dnsName'])),
     ),
   };
-  return withOptional(result, system, ['configure', 'testbed']);
+  return withOptional(result, system, ['configure', 'testbed', 'hardware', 'startup', 'failureAction']);
 }
 
 /** withOptional copies the optional fields that are present, so absent ones stay absent. */

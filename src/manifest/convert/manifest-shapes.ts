@@ -2,7 +2,7 @@
  * Shapes of documents as users write them, valid by the JSON Schemas. Conversion casts a plain
  * document to these only after it passed the schema and the unit checks, and never before.
  */
-import type { BackendType, CredentialRef, DeletionPolicy, Kind } from '../types.js';
+import type { BackendType, CredentialRef, DeletionPolicy, Kind, PlanetLabSshSettings, SliverState } from '../types.js';
 
 export interface ManifestShape<K extends Kind, S> {
   apiVersion: 'converge/v1';
@@ -20,6 +20,10 @@ export interface BackendManifestSpec {
   timeouts?: { call?: string; connect?: string; mutate?: string; settle?: string };
   prune?: boolean;
   options?: Record<string, unknown>;
+  testbeds?: Array<string | { name: string; url?: string }>;
+  identity?: { certificate: CredentialRef; key: CredentialRef };
+  exchange?: { listen?: string; url?: string };
+  ssh?: PlanetLabSshSettings;
 }
 
 export interface SystemManifest {
@@ -31,28 +35,35 @@ export interface SystemManifest {
   interfaces?: Array<string | { network: string; dnsName?: string }>;
   configure?: string;
   testbed?: string;
+  hardware?: string;
+  startup?: string;
+  failureAction?: 'fatal' | 'nonfatal';
 }
 
 export interface InfrastructureManifestSpec {
   backend: string;
-  networks?: Array<{ name: string; outbound?: boolean; outports?: string[] }>;
+  networks?: Array<{ name: string; outbound?: boolean; outports?: string[]; capacity?: string; latency?: string; connection?: 'ssh' | 'transit' }>;
   systems: SystemManifest[];
   deploy: Record<string, number>;
   power?: 'running' | 'stopped';
   deletionPolicy?: DeletionPolicy;
   updatePolicy?: 'inPlace' | 'restart';
+  services?: Array<{ name: string; exporter: string; importers?: string[]; attributes?: Record<string, string> }>;
 }
 
 export interface SliceManifestSpec {
   backend: string;
+  name: string;
   instantiation: 'plc-instantiated' | 'delegated' | 'nm-controller';
   description?: string;
   url?: string;
+  maxNodes?: number;
   nodes?: string[];
-  users?: string[];
-  tags?: Record<string, string>;
+  persons?: string[];
+  tags?: Record<string, string | string[]>;
   controller?: string;
-  renewal?: { margin?: string };
+  slivers?: SliverState | { default?: SliverState; nodes?: Record<string, SliverState> };
+  renewal?: { enabled?: boolean; renewBefore?: string; extendTo?: string };
   deletionPolicy?: DeletionPolicy;
 }
 
