@@ -12,12 +12,7 @@ import { ConvergeError } from '../errors/converge-error.js';
 import type { BackendType } from '../manifest/types.js';
 import { SimKnobs } from '../xmlrpc/sim/knobs.js';
 import { parseFaultRule } from '../xmlrpc/sim/fault-rules.js';
-import { startImSimulator } from './im/sim/index.js';
-import { startXenApiSimulator } from './xenapi/sim/index.js';
-import { startSeattleSimulator } from './seattle/sim/index.js';
-import { startPlanetLabSimulator } from './planetlab/sim/index.js';
 import type { PipeRunner } from '../xmlrpc/ssh/pipe-runner.js';
-import { startFeddSimulator } from './fedd/sim/index.js';
 
 export interface EmbeddedSimulator {
   url: string;
@@ -38,15 +33,15 @@ export async function startEmbedded(type: BackendType, backendName: string, stat
   const persistPath = join(stateDir, 'sim', `${backendName}.${type}.json`);
   switch (type) {
     case 'im': {
-      const server = await startImSimulator({ persistPath, knobs: knobsFromEnv() });
+      const server = await (await import('./im/sim/index.js')).startImSimulator({ persistPath, knobs: knobsFromEnv() });
       return { url: server.url, close: () => server.close() };
     }
     case 'seattle': {
-      const server = await startSeattleSimulator({ persistPath, knobs: knobsFromEnv() });
+      const server = await (await import('./seattle/sim/index.js')).startSeattleSimulator({ persistPath, knobs: knobsFromEnv() });
       return { url: server.url, close: () => server.close() };
     }
     case 'xenapi': {
-      const server = await startXenApiSimulator({ persistPath, knobs: knobsFromEnv() });
+      const server = await (await import('./xenapi/sim/index.js')).startXenApiSimulator({ persistPath, knobs: knobsFromEnv() });
       return { url: server.url, close: () => server.close() };
     }
     case 'planetlab':
@@ -73,7 +68,7 @@ export interface EmbeddedFedd {
  */
 export async function startEmbeddedFedd(backendName: string, stateDir: string, testbeds: string[]): Promise<EmbeddedFedd> {
   const persistPath = join(stateDir, 'sim', `${backendName}.fedd.json`);
-  const server = await startFeddSimulator({ persistPath, testbeds, knobs: knobsFromEnv() });
+  const server = await (await import('./fedd/sim/index.js')).startFeddSimulator({ persistPath, testbeds, knobs: knobsFromEnv() });
   return {
     urls: Object.fromEntries(server.testbeds.map((t) => [t.name, t.url])),
     caPem: server.ca.certPem,
@@ -90,7 +85,7 @@ export async function startEmbeddedFedd(backendName: string, stateDir: string, t
  */
 async function startEmbeddedPlanetLab(persistPath: string): Promise<EmbeddedSimulator> {
   const poll = Number(process.env.CONVERGE_SIM_PLANETLAB_POLL_SECONDS ?? 2);
-  const server = await startPlanetLabSimulator({ persistPath, knobs: knobsFromEnv(), pollIntervalSeconds: poll, pollJitterSeconds: poll / 2 });
+  const server = await (await import('./planetlab/sim/index.js')).startPlanetLabSimulator({ persistPath, knobs: knobsFromEnv(), pollIntervalSeconds: poll, pollJitterSeconds: poll / 2 });
   const nodeShell: PipeRunner = async (request) => {
     if (request.signal?.aborted) throw new ConvergeError('TERMINAL', 'ABORTED', `ssh ${request.login}@${request.host}: aborted`);
     return server.ssh({ login: request.login, hostname: request.host, input: request.input, timeoutMs: request.timeoutMs });

@@ -1,7 +1,9 @@
 /**
  * openDriver is the one switch from a Backend resource to its driver (flux source-controller
  * style): it resolves `url: embedded` to an in-process simulator, reads the credential reference,
- * and constructs the driver of the backend's type.
+ * and constructs the driver of the backend's type. Drivers (and simulators, in embedded.ts) are
+ * loaded on first use: a run pays only for the backend types its manifests name, which keeps
+ * every CLI start short.
  */
 import { ConvergeError } from '../errors/converge-error.js';
 import type { BackendResource } from '../manifest/types.js';
@@ -9,13 +11,9 @@ import { readCredential } from '../manifest/credentials.js';
 import type { EventSink } from '../engine/events.js';
 import type { RunStats } from '../engine/run-stats.js';
 import type { Driver } from './driver.js';
+import type { DriverDeps } from './driver-deps.js';
+import type { Secret } from '../errors/secret.js';
 import { startEmbedded, startEmbeddedFedd } from './embedded.js';
-import { ImDriver } from './im/im-driver.js';
-import { XenDriver } from './xenapi/xen-driver.js';
-import { SeattleDriver } from './seattle/seattle-driver.js';
-import { PlanetLabDriver } from './planetlab/planetlab-driver.js';
-import { FeddDriver } from './fedd/fedd-driver.js';
-import { readFeddSetup } from './fedd/fedd-setup.js';
 
 export interface OpenDriverOptions {
   stateDir: string;
@@ -29,7 +27,7 @@ export async function openDriver(backend: BackendResource, options: OpenDriverOp
   try {
     const credentials = backend.spec.credentials ? await readCredential(backend.spec.credentials, backend.source.file) : undefined;
     const deps = { backend, url: embedded?.url ?? backend.spec.url, stats: options.stats, sink: options.sink, ...(embedded?.nodeShell ? { nodeShell: embedded.nodeShell } : {}) };
-    const driver = construct(backend, deps, credentials);
+    const driver = await construct(backend, deps, credentials);
     return embedded ? withCleanup(driver, () => embedded.close()) : driver;
   } catch (error) {
     await embedded?.close();
@@ -37,23 +35,19 @@ export async function openDriver(backend: BackendResource, options: OpenDriverOp
   }
 }
 
-function construct(backend: BackendResource, deps: Parameters<typeof newIm>[0], credentials: Parameters<typeof newIm>[1]): Driver {
+async function construct(backend: BackendResource, deps: DriverDeps, credentials: Secret | undefined): Promise<Driver> {
   switch (backend.spec.type) {
     case 'im':
-      return newIm(deps, credentials);
+      return new (await import('./im/im-driver.js')).ImDriver(deps, credentials);
     case 'xenapi':
-      return new XenDriver(deps, credentials);
+      return new (await import('./xenapi/xen-driver.js')).XenDriver(deps, credentials);
     case 'seattle':
-      return new SeattleDriver(deps, credentials);
+      return new (await import('./seattle/seattle-driver.js')).SeattleDriver(deps, credentials);
     case 'planetlab':
-      return new PlanetLabDriver(deps, credentials);
+      return new (await import('./planetlab/planetlab-driver.js')).PlanetLabDriver(deps, credentials);
     default:
       throw new ConvergeError('INVALID', 'BACKEND_TYPE_UNSUPPORTED', `backend ${backend.metadata.name}: type ${backend.spec.type} is not implemented yet`);
   }
-}
-
-function newIm(...args: ConstructorParameters<typeof ImDriver>): Driver {
-  return new ImDriver(...args);
 }
 
 /** openFedd: a fedd backend has one access controller per testbed, some of them maybe embedded. */
@@ -62,6 +56,7 @@ async function openFedd(backend: BackendResource, options: OpenDriverOptions): P
   const embedded = embeddedNames.length > 0 ? await startEmbeddedFedd(backend.metadata.name, options.stateDir, embeddedNames) : undefined;
   try {
     const deps = { backend, url: backend.spec.url, stats: options.stats, sink: options.sink };
+    const [{ FeddDriver }, { readFeddSetup }] = await Promise.all([import('./fedd/fedd-driver.js'), import('./fedd/fedd-setup.js')]);
     const driver = await FeddDriver.open(deps, await readFeddSetup(backend, embedded));
     return embedded ? withCleanup(driver, () => embedded.close()) : driver;
   } catch (error) {

@@ -7,14 +7,26 @@ import { asConvergeError } from '../errors/converge-error.js';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
 import { countFlag, durationFlag, type CommonOptions } from './options.js';
 import { createOutput, type Output } from './output.js';
-import { planCommand } from './commands/plan.js';
-import { reconcileCommand } from './commands/reconcile.js';
-import { schemaCommand } from './commands/schema.js';
-import { simCommand, type SimOptions } from './commands/sim.js';
-import { statusCommand } from './commands/status.js';
+import type { SimOptions } from './commands/sim.js';
 import { registerStateCommand } from './commands/state.js';
-import { validateCommand } from './commands/validate.js';
-import { watchCommand } from './commands/watch.js';
+
+// Commands load on first use: a CLI start pays only for the command it runs.
+type Commands = {
+  plan: typeof import('./commands/plan.js');
+  reconcile: typeof import('./commands/reconcile.js');
+  schema: typeof import('./commands/schema.js');
+  sim: typeof import('./commands/sim.js');
+  status: typeof import('./commands/status.js');
+  validate: typeof import('./commands/validate.js');
+  watch: typeof import('./commands/watch.js');
+};
+const planCommand: Commands['plan']['planCommand'] = async (...a) => (await import('./commands/plan.js')).planCommand(...a);
+const reconcileCommand: Commands['reconcile']['reconcileCommand'] = async (...a) => (await import('./commands/reconcile.js')).reconcileCommand(...a);
+const schemaCommand = async (...a: Parameters<Commands['schema']['schemaCommand']>): Promise<ExitCode> => (await import('./commands/schema.js')).schemaCommand(...a);
+const simCommand: Commands['sim']['simCommand'] = async (...a) => (await import('./commands/sim.js')).simCommand(...a);
+const statusCommand: Commands['status']['statusCommand'] = async (...a) => (await import('./commands/status.js')).statusCommand(...a);
+const validateCommand: Commands['validate']['validateCommand'] = async (...a) => (await import('./commands/validate.js')).validateCommand(...a);
+const watchCommand: Commands['watch']['watchCommand'] = async (...a) => (await import('./commands/watch.js')).watchCommand(...a);
 import { VERSION } from './version.js';
 
 type Raw = CommonOptions & Record<string, unknown>;
