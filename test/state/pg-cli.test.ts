@@ -5,7 +5,7 @@
  * 5 naming the holder; a reconcile SIGKILLed while it holds the lease, on what looks like another
  * machine, is taken over by the next run by itself once the lease expires (--lock-timeout 20s).
  */
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -25,6 +25,8 @@ async function checkout(urls: Record<string, string>): Promise<string> {
   await editFile(join(dir, 'backends.yaml'), backend, `$1url: ${urls.im}`);
   await editFile(join(dir, 'seattle.yaml'), backend, `$1url: ${urls.seattle}`);
   await editFile(join(dir, 'xen.yaml'), backend, `$1url: ${urls.xenapi}`);
+  // PlanetLab and fedd examples run only on embedded simulators, one per checkout: not shared.
+  await Promise.all(['planetlab.yaml', 'fedd.yaml'].map((f) => rm(join(dir, f), { force: true })));
   return dir;
 }
 
