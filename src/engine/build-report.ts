@@ -67,6 +67,10 @@ function unwantedLeft(input: Parameters<typeof buildReport>[0], reported: Readon
     if (reported.has(key) || input.deleted.has(key) || !inScope(input.scope, key)) continue;
     left.push({ key, result: error.code === 'SKIPPED' ? 'skipped' : 'failed', reason: error.message, code: error.code });
   }
+  for (const p of input.plan?.pending ?? []) {
+    if (reported.has(p.key) || input.failed.has(p.key) || input.deleted.has(p.key) || !inScope(input.scope, p.key)) continue;
+    left.push({ key: p.key, result: 'pending', reason: `still ${p.phase}${p.message ? `: ${p.message}` : ''}` });
+  }
   for (const action of input.plan?.actions ?? []) {
     if (action.action !== 'delete' || reported.has(action.key) || input.failed.has(action.key) || input.deleted.has(action.key) || !inScope(input.scope, action.key)) continue;
     left.push({ key: action.key, result: 'pending', reason: 'delete not finished before the deadline' });

@@ -27,7 +27,8 @@ export function planLeftovers(input: PlanInput, desiredKeys: ReadonlySet<string>
     if (desiredKeys.has(observed.key) || input.state.objects[observed.key]?.orphaned) continue;
     const waiting = input.inMotion?.get(observed.key) ?? (observed.status.changing ? observed.status.message ?? 'still changing' : undefined);
     if (waiting) {
-      result.notes.push(`${observed.key} is no longer desired but is left alone while it is in motion: ${waiting}`);
+      // Still live and in motion: the run waits for it (never "converged" while it is there).
+      result.pending.push({ key: observed.key, phase: 'progressing', message: `no longer desired; left alone while it is in motion: ${waiting}` });
       continue;
     }
     const action = planLeftover(observed, desiredResources.has(resourceOf(observed.key)), input);
