@@ -114,6 +114,10 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
     .option('--debounce <duration>', 'quiet time after a manifest file event before reloading', '300ms')
     .option('--lock-timeout <duration>', 'wait this long for the state lock', '0s')
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
+    .option('--sharded', 'share the work with other `watch --sharded` replicas of the same PostgreSQL workspace')
+    .option('--replica-id <id>', 'this replica\'s id among the replicas (default host:pid)')
+    .option('--shard-lease <duration>', 'how long a shard lease and a membership last without renewal', '15s')
+    .option('--shard-renew <duration>', 'how often shard leases and the membership are renewed', '5s')
     .action((dir = 'manifests', ...rest) =>
       run((o) =>
         watchCommand(dir, {
@@ -130,6 +134,10 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
           debounceMs: durationFlag('--debounce', String(o.debounce)),
           lockTimeoutMs: durationFlag('--lock-timeout', String(o.lockTimeout)),
           logLevel: String(o.logLevel),
+          sharded: Boolean(o.sharded),
+          ...(o.replicaId !== undefined ? { replicaId: String(o.replicaId) } : {}),
+          shardLeaseMs: durationFlag('--shard-lease', String(o.shardLease)),
+          shardRenewMs: durationFlag('--shard-renew', String(o.shardRenew)),
         }),
       )(...rest),
     );

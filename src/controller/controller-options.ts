@@ -30,6 +30,11 @@ export interface ControllerOptions {
   lockTimeoutMs: number;
   /** cacheMaxAgeMs bounds the age of a cached observation (default: resyncMs). */
   cacheMaxAgeMs?: number;
+  /**
+   * replica makes this controller one of several sharing a PostgreSQL workspace (`--sharded`):
+   * it reconciles only the resources of the shards it holds (see replica/replica.ts).
+   */
+  replica?: { id: string; ttlMs: number; renewMs: number };
   log: Logger;
   generator: string;
   version: string;

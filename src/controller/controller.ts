@@ -33,7 +33,10 @@ import { Reconciler } from './pass/reconciler.js';
 import { PassGate } from './pass-gate.js';
 import { WorkQueue } from './queue/work-queue.js';
 import { ResyncTimer } from './resync-timer.js';
-import { SharedState } from './shared-state.js';
+import { SharedState, type PassState } from './shared-state.js';
+import { Replica } from './replica/replica.js';
+import { registerReplicaMetrics } from './replica/replica-metrics.js';
+import { shardOfKey } from '../state/index.js';
 import { statusDocument, type StatusDocument } from './status/status-document.js';
 import { ManifestWatcher } from './watch/manifest-watcher.js';
 
@@ -42,7 +45,7 @@ export class Controller {
   url = '';
   readonly #o: ControllerOptions;
   readonly #log: Logger;
-  readonly #queue = new WorkQueue();
+  readonly #queue = new WorkQueue(undefined, (key) => this.#owns(key));
   readonly #gate = new PassGate();
   readonly #hard = new AbortController();
   readonly #drain = new AbortController();
@@ -57,7 +60,9 @@ export class Controller {
   #finish!: (code: number) => void;
   #store: StateStore | undefined;
   #lock: LockHandle | undefined;
-  #shared: SharedState | undefined;
+  #shared: PassState | undefined;
+  /** replica is set for `--sharded`: the controller then works only on the resources of its shards. */
+  #replica: Replica | undefined;
   #reconciler: Reconciler | undefined;
   #http: Endpoints | undefined;
   #watcher: ManifestWatcher | undefined;
@@ -129,6 +134,7 @@ export class Controller {
   async #open(): Promise<void> {
     const o = this.#o;
     this.#store = openStore(o.dir, { ...(o.statePath ? { statePath: o.statePath } : {}), ...(o.owner ? { owner: o.owner } : {}), ...(o.workspace ? { workspace: o.workspace } : {}) });
+    if (o.replica) return this.#openReplica(o.replica);
     this.#lock = await this.#store.acquire({
       timeoutMs: o.lockTimeoutMs,
       command: `converge watch ${o.dir}`,
@@ -138,18 +144,43 @@ export class Controller {
     this.#lock.signal.addEventListener('abort', () => void this.#lockLost(), { once: true });
     try {
       this.#shared = await SharedState.open(this.#store);
-      this.#reconciler = this.#newReconciler(this.#shared, this.#store);
-      this.#http = await serveEndpoints(o.listen, { health: () => this.#health(), metrics: async () => ({ text: await this.#metrics.text(), contentType: this.#metrics.contentType }), status: async () => this.#status() });
-      this.url = this.#http.url;
-      this.#log.info({ url: this.url, dir: o.dir, owner: this.#shared.snapshot.owner, workers: o.workers, resyncMs: o.resyncMs }, 'listening');
-      await this.#sync.reload('start');
-      this.#watcher = await ManifestWatcher.start({ dir: o.dir, debounceMs: o.debounceMs, onChange: (paths) => void this.#sync.reload(`changed ${paths.length} file(s)`), onError: (e) => this.#log.warn({ error: e.message }, 'watcher-error') });
-      this.#resync = new ResyncTimer(o.resyncMs, () => void this.#resyncAll());
-      this.#running = this.#run();
+      await this.#serve();
     } catch (error) {
       await this.#close();
       throw error;
     }
+  }
+
+  /** openReplica joins the workspace's replicas instead of taking the state lock (`--sharded`). */
+  async #openReplica(settings: NonNullable<ControllerOptions['replica']>): Promise<void> {
+    const o = this.#o;
+    this.#replica = await Replica.open(
+      this.#store!,
+      { replicaId: settings.id, timings: { ttlMs: settings.ttlMs, renewMs: settings.renewMs }, ...(o.owner ? { owner: o.owner } : {}), lockTimeoutMs: o.lockTimeoutMs, command: `converge watch --sharded ${o.dir}`, log: this.#log },
+      { gained: (shards) => this.#onShardsGained(shards), lost: () => undefined, applied: () => this.#appliedReport() },
+    );
+    this.#store = this.#replica.store;
+    this.#shared = this.#replica.state;
+    registerReplicaMetrics(this.#metrics.registry, () => this.#replica!.status());
+    try {
+      await this.#serve();
+    } catch (error) {
+      await this.#close();
+      throw error;
+    }
+  }
+
+  /** serve starts the endpoints, loads the manifests and starts working (state is open). */
+  async #serve(): Promise<void> {
+    const o = this.#o;
+    this.#reconciler = this.#newReconciler(this.#shared!, this.#store!);
+    this.#http = await serveEndpoints(o.listen, { health: () => this.#health(), metrics: async () => ({ text: await this.#metrics.text(), contentType: this.#metrics.contentType }), status: async () => this.#status() });
+    this.url = this.#http.url;
+    this.#log.info({ url: this.url, dir: o.dir, owner: this.#shared!.snapshot.owner, workers: o.workers, resyncMs: o.resyncMs, ...(this.#replica ? { replica: this.#replica.id, shards: this.#replica.status().shards.length } : {}) }, 'listening');
+    await this.#sync.reload('start');
+    this.#watcher = await ManifestWatcher.start({ dir: o.dir, debounceMs: o.debounceMs, onChange: (paths) => void this.#sync.reload(`changed ${paths.length} file(s)`), onError: (e) => this.#log.warn({ error: e.message }, 'watcher-error') });
+    this.#resync = new ResyncTimer(o.resyncMs, () => void this.#resyncAll());
+    this.#running = this.#run();
   }
 
   /** run waits for a valid manifest set, reconciles everything once (settling the journal), then serves the queue. */
@@ -157,7 +188,8 @@ export class Controller {
     if (!this.#generation) await Promise.race([new Promise<void>((r) => (this.#generationArrived = r)), aborted(this.#drain.signal)]);
     if (this.#drain.signal.aborted || !this.#generation) return;
     this.#firstPass = true;
-    await this.#reconciler!.reconcile(this.#knownKeys(), undefined, true);
+    const first = this.#knownKeys();
+    await this.#reconciler!.reconcile(first, this.#replica ? new Set(first) : undefined, true);
     this.#phase = this.#drain.signal.aborted ? this.#phase : 'running';
     this.#streaming = true;
     this.#events.follow(this.#drivers.drivers);
@@ -175,7 +207,7 @@ export class Controller {
     }
   }
 
-  #newReconciler(shared: SharedState, store: StateStore): Reconciler {
+  #newReconciler(shared: PassState, store: StateStore): Reconciler {
     return new Reconciler({
       options: this.#o,
       log: this.#log,
@@ -190,6 +222,7 @@ export class Controller {
       generation: () => this.#generation,
       knownKeys: () => this.#knownKeys(),
       mayAct: () => !this.#lockLost() && !this.#drain.signal.aborted,
+      ...(this.#replica ? { tenure: (keys: readonly string[]) => this.#replica!.tenure(keys) } : {}),
     });
   }
 
@@ -210,20 +243,46 @@ export class Controller {
 
   #onHint(backend: string, hint: ObserveHint): void {
     this.#metrics.eventHints.inc({ backend });
+    const keys = 'all' in hint ? this.#knownKeys(backend) : [...new Set(hint.keys.map(resourceKeyOf))].filter((key) => this.#owns(key));
+    // A replica ignores hints about other replicas' resources: what it caches of its own is still true.
+    if (this.#replica && !('all' in hint) && keys.length === 0) return;
     this.#cache.invalidate([backend]);
-    const keys = 'all' in hint ? this.#knownKeys(backend) : [...new Set(hint.keys.map(resourceKeyOf))];
     for (const key of keys) this.#queue.add(key);
     this.#log.debug({ backend, keys }, 'backend-event');
   }
 
   #onLeaseDue(key: string, backend: string): void {
+    if (!this.#owns(key)) return;
     this.#cache.invalidate([backend]);
     this.#queue.add(key);
     this.#log.info({ key, backend }, 'lease-due');
   }
 
   #knownKeys(backend?: string): string[] {
-    return knownKeys(this.#generation, this.#shared!.snapshot, this.#cache.latest(), backend);
+    return knownKeys(this.#generation, this.#shared!.snapshot, this.#cache.latest(), backend).filter((key) => this.#owns(key));
+  }
+
+  /** owns: the resource is this controller's to reconcile (always, unless it is a sharded replica). */
+  #owns(key: string): boolean {
+    return this.#replica?.owns(key) ?? true;
+  }
+
+  /** onShardsGained queues the resources of shards just claimed; the next pass runs driver recovery for them. */
+  #onShardsGained(shards: number[]): void {
+    if (!this.#firstPass) return; // the first pass covers everything held by then
+    const gained = new Set(shards);
+    this.#cache.invalidateAll();
+    this.#reconciler?.requestRecovery();
+    for (const key of this.#knownKeys()) if (gained.has(shardOfKey(key))) this.#queue.add(key);
+  }
+
+  /** appliedReport is what a replica reports converged: every desired resource of its shards Ready. */
+  #appliedReport(): { manifestsDigest: string; revision?: string } | undefined {
+    const generation = this.#generation;
+    if (!generation || !this.#reconciler || this.#drain.signal.aborted) return undefined;
+    const mine = [...generation.resources.keys()].filter((key) => this.#owns(key));
+    if (!this.#reconciler.board.allReady(mine)) return undefined;
+    return { manifestsDigest: generation.manifests.digest, ...(generation.revision ? { revision: generation.revision } : {}) };
   }
 
   #lockLost(): boolean {
@@ -254,6 +313,7 @@ export class Controller {
       observed: this.#cache.latest(),
       queue: { depth: this.#queue.depth, inFlight: this.#queue.inFlight, delayed: this.#queue.delayed },
       leaseChecks: this.#leases.scheduled(),
+      ...(this.#replica ? { replica: this.#replica.status(), owns: (key: string) => this.#owns(key) } : {}),
     });
   }
 
@@ -283,6 +343,7 @@ export class Controller {
     await this.#drivers.closeAll();
     await this.#http?.close();
     await this.#lock?.release();
+    await this.#replica?.close();
   }
 }
 

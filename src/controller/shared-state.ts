@@ -9,7 +9,20 @@
 import { inScope } from '../engine/scope.js';
 import type { StateSnapshot, StateStore } from '../state/types.js';
 
-export class SharedState {
+/**
+ * PassState is what passes read and write state through: SharedState (one writer), or a
+ * sharded replica's ReplicaState (replica/replica-state.ts).
+ */
+export interface PassState {
+  /** snapshot is a copy of the latest state this controller knows. */
+  readonly snapshot: StateSnapshot;
+  /** view is the StateStore one pass over `scope` (resource keys; absent: all) reads and writes. */
+  view(scope: ReadonlySet<string> | undefined): StateStore;
+  /** setLastApplied records that the whole manifest set converged (at its git revision). */
+  setLastApplied(lastApplied: NonNullable<StateSnapshot['lastApplied']>): Promise<StateSnapshot>;
+}
+
+export class SharedState implements PassState {
   #current: StateSnapshot;
   #writing: Promise<unknown> = Promise.resolve();
 

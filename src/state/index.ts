@@ -21,6 +21,9 @@ export { isPostgresUrl, describePg, DEFAULT_SCHEMA } from './pg/pg-settings.js';
 export { migrateState, type MigrateOptions, type MigrateResult } from './migrate-state.js';
 export { keysUnder, removeKeys, renameKeys, refuseUnsettled } from './state-edits.js';
 export { staleReason } from './lock-holder.js';
+export { SHARD_COUNT, shardOfKey, shardOfResource } from './shards/shard-of.js';
+export { supportsShards } from './shards/shard-types.js';
+export type * from './shards/shard-types.js';
 
 /** STATE_FILE_NAME is the state file's name inside a state directory. */
 export const STATE_FILE_NAME = 'state.json';

@@ -71,7 +71,7 @@ export async function listFiles(dir: string): Promise<string[]> {
  * returns the file URL of the state index, for child processes to import.
  */
 export async function transpileStateModule(outDir: string): Promise<string> {
-  for (const folder of ['src/state', 'src/state/pg', 'src/util', 'src/errors']) {
+  for (const folder of ['src/state', 'src/state/pg', 'src/state/shards', 'src/state/pg/shards', 'src/util', 'src/errors']) {
     for (const name of await readdir(join(repoRoot, folder))) {
       if (!name.endsWith('.ts')) continue;
       const source = await readFile(join(repoRoot, folder, name), 'utf8');

@@ -45,9 +45,9 @@ describe('PostgreSQL store: schema', () => {
     await Promise.all(Array.from({ length: 5 }, () => store(url).read()));
     await store(url).read();
     const rows = await adminQuery<{ version: number }>(info, 'SELECT version FROM racing_migrations.schema_migrations');
-    expect(rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2]);
     const tables = await adminQuery<{ table_name: string }>(info, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'racing_migrations' ORDER BY 1");
-    expect(tables.map((t) => t.table_name)).toEqual(['journal', 'leases', 'objects', 'schema_migrations', 'workspaces']);
+    expect(tables.map((t) => t.table_name)).toEqual(['fence_rejections', 'journal', 'leases', 'objects', 'replicas', 'schema_migrations', 'shard_leases', 'workspaces']);
   });
 
   it('refuses a schema migrated by a newer converge', async () => {

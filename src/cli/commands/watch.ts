@@ -3,9 +3,11 @@
  * object per line on stdout, whatever `--json` says. SIGTERM and SIGINT stop it gracefully:
  * actions in flight finish (up to `--grace`), the state lock is released, exit 0. SIGHUP asks for
  * a resync now (manifests and every backend read again). The lock
- * held by another run exits 5, as for reconcile; a bad flag exits 4.
+ * held by another run exits 5, as for reconcile; a bad flag exits 4. With `--sharded` (PostgreSQL
+ * state only) it is one of several replicas sharing the workspace's resources by shard.
  */
 import { stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import type { LevelWithSilent } from 'pino';
 import { Controller } from '../../controller/controller.js';
 import { parseListenAddress } from '../../controller/http/listen-address.js';
@@ -28,6 +30,11 @@ export interface WatchOptions extends CommonOptions {
   debounceMs: number;
   lockTimeoutMs: number;
   logLevel: string;
+  /** sharded: one of several replicas on a PostgreSQL workspace (`--sharded`, `--replica-id`, `--shard-lease`, `--shard-renew`). */
+  sharded?: boolean;
+  replicaId?: string;
+  shardLeaseMs?: number;
+  shardRenewMs?: number;
 }
 
 const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
@@ -40,6 +47,7 @@ export async function watchCommand(dir: string, options: WatchOptions): Promise<
   if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
     throw new ConvergeError('INVALID', 'USAGE', `${dir}: not a directory of manifests`);
   }
+  const replica = replicaSettings(options);
   const log = createJsonLog({ level: options.logLevel as LevelWithSilent });
   let controller: Controller | undefined;
   let signalled: string | undefined;
@@ -68,6 +76,7 @@ export async function watchCommand(dir: string, options: WatchOptions): Promise<
       graceMs: options.graceMs,
       debounceMs: options.debounceMs,
       lockTimeoutMs: options.lockTimeoutMs,
+      ...(replica ? { replica } : {}),
       log,
       generator: GENERATOR,
       version: VERSION,
@@ -83,4 +92,18 @@ export async function watchCommand(dir: string, options: WatchOptions): Promise<
     process.off('SIGINT', onSignal);
     process.off('SIGHUP', onHangUp);
   }
+}
+
+/** replicaSettings checks the replica flags: they need --sharded, and a renewal well inside the lease. */
+function replicaSettings(options: WatchOptions): { id: string; ttlMs: number; renewMs: number } | undefined {
+  if (!options.sharded) {
+    if (options.replicaId !== undefined) throw new ConvergeError('INVALID', 'USAGE', '--replica-id needs --sharded');
+    return undefined;
+  }
+  const ttlMs = options.shardLeaseMs ?? 15_000;
+  const renewMs = options.shardRenewMs ?? 5_000;
+  if (renewMs <= 0 || renewMs * 2 > ttlMs) throw new ConvergeError('INVALID', 'USAGE', `--shard-renew must be at most half of --shard-lease (got ${renewMs} ms and ${ttlMs} ms)`);
+  const id = options.replicaId ?? `${hostname()}:${process.pid}`;
+  if (id.length === 0 || id.length > 200 || /[\u0000-\u001f\u007f]/.test(id)) throw new ConvergeError('INVALID', 'USAGE', `--replica-id ${JSON.stringify(id)}: expected 1 to 200 printable characters`);
+  return { id, ttlMs, renewMs };
 }

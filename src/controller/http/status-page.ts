@@ -29,7 +29,7 @@ export function renderStatusPage(doc: StatusDocument): string {
 <title>converge watch — ${ready}/${desired} ready</title><style>${STYLE}</style></head>
 <body><header><h1>converge watch</h1><span>${esc(doc.controller.phase)}</span><span class="mono">${esc(doc.manifests.dir)}</span>
 <span>revision <code>${esc(short(doc.manifests.revision))}</code></span><span>${ready} of ${desired} resource(s) ready</span></header>
-<main>${manifestsSection(doc)}${resourcesSection(doc.resources)}
+<main>${manifestsSection(doc)}${replicaSection(doc)}${resourcesSection(doc.resources)}
 <p class="muted">Queue: ${doc.queue.depth} waiting, ${doc.queue.inFlight} in flight, ${doc.queue.delayed} backing off ·
 <a href="/status">/status</a> · <a href="/metrics">/metrics</a> · <a href="/healthz">/healthz</a> · converge ${esc(doc.controller.version)}, pid ${doc.controller.pid}</p>
 </main></body></html>
@@ -44,6 +44,16 @@ function manifestsSection(doc: StatusDocument): string {
   const problems = m.diagnostics.map((d) => `<li class="mono">${esc(d)}</li>`).join('') + (m.error ? `<li class="mono">${esc(m.error)}</li>` : '');
   return `<section class="invalid"><h2>Manifests on disk are not in force</h2>
 <p>The last good desired state stays in force (${inForce}); nothing is created or destroyed because of these problems. ${applied}.</p><ul>${problems}</ul></section>`;
+}
+
+/** replicaSection shows a sharded replica's shards and the live replicas (watch --sharded only). */
+function replicaSection(doc: StatusDocument): string {
+  const r = doc.replica;
+  if (!r) return '';
+  const members = r.members.map((m) => `<span class="chip${m.id === r.id ? ' ready' : ''}">${esc(m.id)} · ${m.shards} shard(s)</span>`).join('');
+  const releasing = r.releasing.length > 0 ? `; handing over ${r.releasing.join(', ')}` : '';
+  return `<section><h2>Replica <code>${esc(r.id)}</code></h2><p>Holds ${r.shards.length} of ${r.shardCount} shards${releasing}; ${r.liveReplicas} live replica(s). Only the resources of its shards are listed below.</p>
+<p class="mono">shards ${esc(r.shards.join(', ') || 'none')}</p><p>${members}</p></section>`;
 }
 
 function resourcesSection(resources: readonly ResourceStatus[]): string {

@@ -14,7 +14,7 @@ import type { ControllerMetrics } from '../metrics/controller-metrics.js';
 import type { ObservationCache } from '../observation-cache.js';
 import type { PassGate } from '../pass-gate.js';
 import type { WorkQueue } from '../queue/work-queue.js';
-import type { SharedState } from '../shared-state.js';
+import type { PassState } from '../shared-state.js';
 import type { ResourceOutcome } from '../status/conditions.js';
 import { StatusBoard } from '../status/status-board.js';
 import { DriftTracker } from './drift-tracker.js';
@@ -27,7 +27,7 @@ export interface ReconcilerDeps {
   cache: ObservationCache;
   queue: WorkQueue;
   gate: PassGate;
-  shared: SharedState;
+  shared: PassState;
   store: StateStore;
   hard: AbortSignal;
   drain: AbortSignal;
@@ -36,6 +36,11 @@ export interface ReconcilerDeps {
   knownKeys(): string[];
   /** mayAct is false once the controller must not change anything (lock lost, stopping). */
   mayAct(): boolean;
+  /**
+   * tenure (sharded replicas) holds the shards of a pass's keys: the pass is aborted when one is
+   * lost and drained when one is handed over; `end` is called when the pass is over.
+   */
+  tenure?(keys: readonly string[]): { signal: AbortSignal; stop: AbortSignal; end(): void };
 }
 
 export class Reconciler {
@@ -43,6 +48,7 @@ export class Reconciler {
   readonly #drift = new DriftTracker();
   readonly #pass: PassDeps;
   #passes = 0;
+  #recoverNext = false;
 
   constructor(private readonly deps: ReconcilerDeps) {
     const o = deps.options;
@@ -59,20 +65,30 @@ export class Reconciler {
     };
   }
 
+  /** requestRecovery makes the next pass run driver recovery over every recent intent (shards were gained). */
+  requestRecovery(): void {
+    this.#recoverNext = true;
+  }
+
   /** reconcile runs one pass over `scope` (undefined: everything) and settles it; never throws. */
   async reconcile(keys: readonly string[], scope: ReadonlySet<string> | undefined, recover: boolean): Promise<void> {
     if (!this.deps.mayAct()) return;
     await this.deps.gate.enter();
+    const tenure = this.deps.tenure?.(keys);
     try {
       const generation = this.deps.generation();
       if (!generation) return;
       const id = ++this.#passes;
+      const recoverNow = recover || this.#recoverNext;
+      this.#recoverNext = false;
       this.deps.log.debug({ pass: id, keys }, 'pass-start');
-      const summary = await runPass(this.#pass, generation, { id, scope, keys, recover });
+      const signals = tenure ? { signal: AbortSignal.any([this.deps.hard, tenure.signal]), stop: AbortSignal.any([this.deps.drain, tenure.stop]) } : {};
+      const summary = await runPass(this.#pass, generation, { id, scope, keys, recover: recoverNow, ...signals });
       await this.#afterPass(id, generation, summary);
     } catch (error) {
       this.deps.log.error({ keys, error: (error as Error).message }, 'pass-error');
     } finally {
+      tenure?.end();
       this.deps.gate.leave();
     }
   }

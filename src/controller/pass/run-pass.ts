@@ -15,7 +15,7 @@ import { eventLog } from '../log/event-log.js';
 import type { Logger } from '../log/json-log.js';
 import type { ControllerMetrics } from '../metrics/controller-metrics.js';
 import type { ObservationCache } from '../observation-cache.js';
-import type { SharedState } from '../shared-state.js';
+import type { PassState } from '../shared-state.js';
 import type { ResourceOutcome } from '../status/conditions.js';
 import type { DriftTracker } from './drift-tracker.js';
 import { outcomesFromError, outcomesFromReport } from './pass-outcomes.js';
@@ -32,7 +32,7 @@ export interface PassSettings {
 
 export interface PassDeps {
   dir: string;
-  shared: SharedState;
+  shared: PassState;
   cache: ObservationCache;
   drift: DriftTracker;
   metrics: ControllerMetrics;
@@ -51,6 +51,9 @@ export interface PassRequest {
   keys: readonly string[];
   /** recover runs journal recovery first (the controller's first pass only). */
   recover: boolean;
+  /** signal and stop replace PassDeps' hard and drain for this pass (a replica's shard tenure joins them). */
+  signal?: AbortSignal;
+  stop?: AbortSignal;
 }
 
 export interface PassSummary {
@@ -93,8 +96,8 @@ function convergeOptions(deps: PassDeps, generation: Generation, request: PassRe
     prune: (backend) => settings.prune || Boolean(generation.backends.get(backend)?.spec.prune),
     globalLimit: settings.parallelism,
     ...(settings.maxDestroy !== undefined ? { maxDestroy: settings.maxDestroy } : {}),
-    signal: deps.hard,
-    stop: deps.drain,
+    signal: request.signal ?? deps.hard,
+    stop: request.stop ?? deps.drain,
     sink,
     generator: settings.generator,
     ...(generation.revision ? { revision: generation.revision } : {}),

@@ -3,7 +3,9 @@
  * controller-runtime workqueue's shape: a key is queued at most once however often it is added;
  * a key being processed is never handed to a second worker, and adding it meanwhile marks it to
  * be queued again when its pass is done; retries wait out a per-key capped exponential backoff.
- * Keys name what to look at, never why: the pass reads fresh state (level-based).
+ * Keys name what to look at, never why: the pass reads fresh state (level-based). A queue may
+ * accept only some keys (a sharded replica's own resources): others are ignored when added and
+ * dropped when their turn comes if they stopped being accepted meanwhile.
  */
 import { KeyBackoff, type KeyBackoffPolicy } from './key-backoff.js';
 
@@ -16,13 +18,17 @@ export class WorkQueue {
   readonly #backoff: KeyBackoff;
   #shutDown = false;
 
-  constructor(policy?: KeyBackoffPolicy) {
+  readonly #accepts: (key: string) => boolean;
+
+  /** `accepts` decides which keys this queue takes (default: every key). */
+  constructor(policy?: KeyBackoffPolicy, accepts: (key: string) => boolean = () => true) {
     this.#backoff = new KeyBackoff(policy);
+    this.#accepts = accepts;
   }
 
   /** add queues `key` now (deduplicated; deferred while it is being processed). */
   add(key: string): void {
-    if (this.#shutDown) return;
+    if (this.#shutDown || !this.#accepts(key)) return;
     this.#clearDelay(key);
     if (this.#processing.has(key)) this.#dirty.add(key);
     else if (!this.#ready.has(key)) {
@@ -33,7 +39,7 @@ export class WorkQueue {
 
   /** addAfter queues `key` in `ms`; an earlier pending add wins. */
   addAfter(key: string, ms: number): void {
-    if (this.#shutDown) return;
+    if (this.#shutDown || !this.#accepts(key)) return;
     if (ms <= 0) return this.add(key);
     const at = Date.now() + ms;
     const pending = this.#delayed.get(key);
@@ -61,8 +67,12 @@ export class WorkQueue {
 
   /** take waits for queued keys and hands out up to `max` of them; undefined once shut down. */
   async take(max = Number.POSITIVE_INFINITY): Promise<string[] | undefined> {
-    while (this.#ready.size === 0 && !this.#shutDown) await new Promise<void>((wake) => this.#waiters.push(wake));
-    if (this.#shutDown) return undefined;
+    for (;;) {
+      while (this.#ready.size === 0 && !this.#shutDown) await new Promise<void>((wake) => this.#waiters.push(wake));
+      if (this.#shutDown) return undefined;
+      for (const key of this.#ready) if (!this.#accepts(key)) this.#ready.delete(key);
+      if (this.#ready.size > 0) break;
+    }
     const keys = [...this.#ready].slice(0, max);
     for (const key of keys) {
       this.#ready.delete(key);

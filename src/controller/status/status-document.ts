@@ -9,6 +9,7 @@ import { resourceKeyOf } from '../../engine/scope.js';
 import type { StateSnapshot } from '../../state/types.js';
 import type { JsonObject } from '../../util/json.js';
 import type { Generation } from '../generation.js';
+import type { ReplicaStatus } from '../replica/replica.js';
 import type { Condition } from './conditions.js';
 import type { StatusBoard } from './status-board.js';
 
@@ -52,6 +53,8 @@ export interface StatusDocument {
   manifests: ManifestReport & { dir: string; inForce?: { revision?: string; digest: string; loadedAt: string } };
   lastApplied: StateSnapshot['lastApplied'] | null;
   queue: { depth: number; inFlight: number; delayed: number };
+  /** replica is there for `watch --sharded`: this replica's id and shards, and the live replicas. */
+  replica?: ReplicaStatus;
   resources: ResourceStatus[];
 }
 
@@ -65,6 +68,9 @@ export interface StatusInput {
   observed: ReadonlyMap<string, { objects: readonly ObservedObject[]; at: number }>;
   queue: StatusDocument['queue'];
   leaseChecks: ReadonlyMap<string, Date>;
+  replica?: ReplicaStatus;
+  /** owns limits the resources listed to this replica's (sharded); absent: all. */
+  owns?: (resourceKey: string) => boolean;
 }
 
 /** statusDocument assembles /status from the controller's parts (pure). */
@@ -79,6 +85,7 @@ export function statusDocument(input: StatusInput): StatusDocument {
     },
     lastApplied: input.state.lastApplied ?? null,
     queue: input.queue,
+    ...(input.replica ? { replica: input.replica } : {}),
     resources: resourceKeys(input).map((key) => resourceStatus(key, input)),
   };
 }
@@ -88,7 +95,7 @@ function resourceKeys(input: StatusInput): string[] {
   const keys = new Set<string>([...(input.generation?.resources.keys() ?? []), ...input.board.keys()]);
   for (const key of Object.keys(input.state.objects)) keys.add(resourceKeyOf(key));
   for (const { objects } of input.observed.values()) for (const o of objects) keys.add(resourceKeyOf(o.key));
-  return [...keys].sort();
+  return [...keys].filter((key) => input.owns?.(key) ?? true).sort();
 }
 
 function resourceStatus(key: string, input: StatusInput): ResourceStatus {

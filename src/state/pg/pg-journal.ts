@@ -13,6 +13,20 @@ import { fenceCte, tokenOf } from './pg-fence.js';
 
 type ResolveResult = Parameters<Journal['resolve']>[1];
 
+/**
+ * RESOLVE_SET and SETTLE_SET are the jsonb updates of `resolve` and `settle`, shared with the
+ * sharded journal: $4 is resolve's patch; settle takes $4 note, $5 the status an open intent
+ * becomes, $6 the time, $7 the outcome (or NULL).
+ */
+export const RESOLVE_SET = 'intent = intent || $4::jsonb';
+export const SETTLE_SET = `intent = intent
+          || jsonb_build_object(
+               'status', CASE WHEN intent->>'status' = 'open' THEN $5::text ELSE intent->>'status' END,
+               'endedAt', coalesce(intent->'endedAt', to_jsonb($6::text)),
+               'note', $4::text,
+               'settledAt', $6::text)
+          || CASE WHEN $7::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('outcome', coalesce(intent->'outcome', '{}'::jsonb) || $7::jsonb) END`;
+
 export class PgJournal implements Journal {
   constructor(
     private readonly ctx: PgContext,
@@ -29,7 +43,7 @@ export class PgJournal implements Journal {
   /** resolve: the intent takes the call's status, end time, and outcome or error when given. */
   async resolve(id: string, result: ResolveResult): Promise<void> {
     const patch = { status: result.status, endedAt: this.now().toISOString(), ...(result.outcome && { outcome: result.outcome }), ...(result.error && { error: result.error }) };
-    await this.fenced('resolving an intent', (s) => `UPDATE ${s}.journal SET intent = intent || $4::jsonb WHERE workspace = $1 AND id = $3 AND EXISTS (SELECT 1 FROM fence)`, [id, JSON.stringify(patch)]);
+    await this.fenced('resolving an intent', (s) => `UPDATE ${s}.journal SET ${RESOLVE_SET} WHERE workspace = $1 AND id = $3 AND EXISTS (SELECT 1 FROM fence)`, [id, JSON.stringify(patch)]);
   }
 
   /** settle: see Journal.settle; the same rule as journal-entry.ts `settled`. */
@@ -37,14 +51,7 @@ export class PgJournal implements Journal {
     const at = this.now().toISOString();
     await this.fenced(
       'settling an intent',
-      (s) => `UPDATE ${s}.journal SET intent = intent
-          || jsonb_build_object(
-               'status', CASE WHEN intent->>'status' = 'open' THEN $5::text ELSE intent->>'status' END,
-               'endedAt', coalesce(intent->'endedAt', to_jsonb($6::text)),
-               'note', $4::text,
-               'settledAt', $6::text)
-          || CASE WHEN $7::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('outcome', coalesce(intent->'outcome', '{}'::jsonb) || $7::jsonb) END
-        WHERE workspace = $1 AND id = $3 AND EXISTS (SELECT 1 FROM fence)`,
+      (s) => `UPDATE ${s}.journal SET ${SETTLE_SET} WHERE workspace = $1 AND id = $3 AND EXISTS (SELECT 1 FROM fence)`,
       [id, note, outcome ? 'done' : 'unknown', at, outcome ? JSON.stringify(outcome) : null],
     );
   }

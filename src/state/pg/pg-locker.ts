@@ -2,8 +2,9 @@
  * PgLocker takes a workspace's lease: one row of `<schema>.leases`, read FOR UPDATE and written
  * in one transaction, with times from the database clock. A missing row is inserted; an expired
  * one, or one whose holder is a dead process on this host, is taken over; a live one blocks, and
- * the caller polls until `timeoutMs` and then gets STATE_LOCKED naming the holder. Every
- * acquisition draws a new fencing token from the `lease_tokens` sequence, so tokens only grow.
+ * so does a live `watch --sharded` replica of the workspace; a blocked caller polls until
+ * `timeoutMs` and then gets STATE_LOCKED naming the holder. Every acquisition draws a new
+ * fencing token from the `lease_tokens` sequence, so tokens only grow.
  */
 import { hostname } from 'node:os';
 import { isPidAlive, lockedError, makeHolder } from '../lock-holder.js';
@@ -11,6 +12,8 @@ import type { LockHolder, StateLocker } from '../types.js';
 import type { PgContext } from './pg-context.js';
 import { PgLease, type PgLeaseTimings } from './pg-lease.js';
 import { holderOf, type LeaseRow } from './pg-lease-row.js';
+import { liveReplicaBlocker } from './shards/pg-membership.js';
+import { workspaceLockKey } from './shards/pg-shard-fence.js';
 
 /** PgLockOptions: lease length (default 15 s), renewal period (5 s), poll period while blocked (500 ms). */
 export interface PgLockOptions {
@@ -74,8 +77,12 @@ export class PgLocker {
     return this.ctx.connection.transaction('taking the lease', async (query): Promise<Attempt> => {
       // A fencing token must never be handed out twice, even by a server set to relaxed commits.
       await query('SET LOCAL synchronous_commit = on');
+      // Serialized with replicas claiming shards: a single writer and replicas never share a workspace.
+      await query('SELECT pg_advisory_xact_lock($1)', [workspaceLockKey(s, this.ctx.workspace)]);
       const [row] = await query<LeaseRow & { expired: boolean }>(`SELECT *, expires_at <= now() AS expired FROM ${s}.leases WHERE workspace = $1 FOR UPDATE`, [this.ctx.workspace]);
       if (row !== undefined && !row.expired && !deadOnThisHost(row)) return { blocker: holderOf(row) };
+      const replica = await liveReplicaBlocker(query, s, this.ctx.workspace);
+      if (replica) return { blocker: replica };
       const token = `nextval('${s}.lease_tokens')`;
       const times = `now(), now(), now() + $8::double precision * interval '1 millisecond'`;
       const [taken] =

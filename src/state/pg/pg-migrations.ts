@@ -66,6 +66,49 @@ const MIGRATIONS: readonly Migration[] = [
         expires_at timestamptz NOT NULL
       );`,
   },
+  {
+    version: 2,
+    name: 'shards for watch replicas: membership, shard leases, per-row shard and fencing token',
+    // Rows written by a single writer leave shard NULL; a replica fills it in when it joins.
+    sql: (s) => `
+      ALTER TABLE ${s}.objects ADD COLUMN shard smallint, ADD COLUMN token bigint, ADD COLUMN written_at timestamptz;
+      CREATE INDEX objects_by_shard ON ${s}.objects (workspace, shard);
+      ALTER TABLE ${s}.journal ADD COLUMN shard smallint, ADD COLUMN token bigint, ADD COLUMN holder_id text, ADD COLUMN written_at timestamptz;
+      CREATE INDEX journal_by_shard ON ${s}.journal (workspace, shard, seq);
+      CREATE TABLE ${s}.replicas (
+        workspace text NOT NULL,
+        replica_id text NOT NULL,
+        holder_user text NOT NULL,
+        holder_host text NOT NULL,
+        holder_pid integer NOT NULL,
+        holder_pid_start text,
+        command text NOT NULL,
+        joined_at timestamptz NOT NULL,
+        heartbeat_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        applied jsonb,
+        PRIMARY KEY (workspace, replica_id)
+      );
+      CREATE TABLE ${s}.shard_leases (
+        workspace text NOT NULL,
+        shard smallint NOT NULL CHECK (shard >= 0),
+        token bigint NOT NULL,
+        holder_id text NOT NULL,
+        acquired_at timestamptz NOT NULL,
+        renewed_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (workspace, shard)
+      );
+      CREATE TABLE ${s}.fence_rejections (
+        workspace text NOT NULL,
+        holder_id text NOT NULL,
+        shard smallint NOT NULL,
+        count bigint NOT NULL,
+        last_action text NOT NULL,
+        last_at timestamptz NOT NULL,
+        PRIMARY KEY (workspace, holder_id, shard)
+      );`,
+  },
 ];
 
 /** SCHEMA_VERSION is the newest migration this converge knows. */

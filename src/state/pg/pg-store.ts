@@ -19,6 +19,8 @@ import { PgLocker, type PgLockOptions } from './pg-locker.js';
 import { migrate, quoteIdent } from './pg-migrations.js';
 import { resolvePgSettings } from './pg-settings.js';
 import { PgSnapshots } from './pg-snapshots.js';
+import type { ShardCapable, ShardedStateStore, ShardTimings } from '../shards/shard-types.js';
+import { PgShardedStore } from './shards/pg-sharded-store.js';
 
 /** DEFAULT_WORKSPACE names the workspace used when none is given. */
 export const DEFAULT_WORKSPACE = 'default';
@@ -34,7 +36,7 @@ export interface PgStateStoreOptions {
   pool?: PgConnectionOptions;
 }
 
-export class PgStateStore implements StateStore, StateTransfer {
+export class PgStateStore implements StateStore, StateTransfer, ShardCapable {
   readonly description: string;
   readonly journal: Journal;
   readonly workspace: string;
@@ -90,6 +92,14 @@ export class PgStateStore implements StateStore, StateTransfer {
 
   breakLock(): Promise<LockHolder | undefined> {
     return this.locker.breakLock();
+  }
+
+  /**
+   * sharded opens the replica side of this workspace for `converge watch --sharded` (see
+   * ShardedStateStore), sharing this store's connection; closing it closes this store.
+   */
+  sharded(options: { replicaId: string; timings: ShardTimings }): ShardedStateStore {
+    return new PgShardedStore(this.context(), options.replicaId, options.timings, () => this.close());
   }
 
   /** close releases a lease still held and closes the connections. */
