@@ -140,6 +140,7 @@ async function observeAndPlan(
     recover,
     settle: true,
     source,
+    persist: () => saveState(ws, loop),
     graceMs: settleGraceFor(ws),
   });
   const { observation } = looked;

@@ -32,6 +32,8 @@ export interface SurveyOptions {
   /** settle writes settlements to the journal; plan and status only look. */
   settle: boolean;
   source?: ObservationSource;
+  /** persist writes `state` durably; recovery calls it before settling what it adopted. */
+  persist?: () => Promise<void>;
   /** graceMs is how long a create's absent object may still appear, per backend. */
   graceMs: (backend: string) => number;
 }

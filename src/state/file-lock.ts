@@ -1,6 +1,6 @@
 /**
  * FileLocker is the single-writer lock of a file state: a lock file (`<state path>.lock`) created
- * with exclusive create and holding the LockHolder as JSON. A holder renews its lease every ttl/3;
+ * atomically (a synced temp file hard-linked into place) and holding the LockHolder as JSON. A holder renews its lease every ttl/3;
  * a holder whose lease expired, or whose pid is gone on this host, is stale and is taken over.
  *
  * Takeover happens under a guard file (takeover-guard.ts), so contenders in different processes
@@ -13,7 +13,7 @@
  * Left open: a stale holder that is still alive (paused beyond its lease) may renew or release in
  * the microseconds between the check and the rename; its heartbeat then finds the lock lost.
  */
-import { mkdir, open, rm } from 'node:fs/promises';
+import { link, mkdir, open, rm } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fsyncDir, hasCode, readTextIfExists, writeFileAtomic, type FileText } from './atomic-file.js';
 import { HeldLock } from './held-lock.js';
@@ -115,25 +115,30 @@ export class FileLocker implements StateLocker {
     return blocker;
   }
 
-  /** tryCreate creates the lock file with `wx`; undefined means it already exists. */
+  /**
+   * tryCreate creates the lock file whole or not at all; undefined means it already exists. The
+   * holder is written and synced to a temp file first, then hard-linked to the lock path (link
+   * fails if the path exists), so a crash can never leave an empty or torn lock file that nobody
+   * could identify until its lease ran out.
+   */
   private async tryCreate(command: string): Promise<HeldLock | undefined> {
     const holder = makeHolder(command, this.ttlMs, this.now());
-    let handle;
-    try {
-      handle = await open(this.path, 'wx', 0o600);
-    } catch (error) {
-      if (hasCode(error, 'EEXIST')) return undefined;
-      throw error;
-    }
+    const temp = `${this.path}.${process.pid}.tmp`;
+    const handle = await open(temp, 'w', 0o600);
     try {
       await handle.writeFile(encodeHolder(holder), 'utf8');
       await handle.sync();
-    } catch (error) {
+    } finally {
       await handle.close();
-      await rm(this.path, { force: true });
-      throw error;
     }
-    await handle.close();
+    try {
+      await link(temp, this.path);
+    } catch (error) {
+      if (hasCode(error, 'EEXIST')) return undefined;
+      throw error;
+    } finally {
+      await rm(temp, { force: true });
+    }
     await fsyncDir(dirname(this.path));
     return this.held(holder);
   }

@@ -102,7 +102,11 @@ async function acquire(api: SeattleApi, type: VesselType, count: number, ctx: Ap
 
 /** batch runs release/renew; on 102 (a stale handle fails the whole batch) it drops gone handles and retries once. */
 async function batch(api: SeattleApi, method: 'release_resources' | 'renew_resources', handles: string[], ctx: ApplyContext): Promise<void> {
-  const call = (list: string[]) => ctx.mutate(method, `${list.length} vessel(s)`, () => (method === 'release_resources' ? api.release(list, ctx.signal) : api.renew(list, ctx.signal)));
+  // A release names what it lets go (as digests), so that recovery never credits a handle the
+  // server may since have handed out again to an older acquire (vessel-recover.ts).
+  const context = (list: string[]) => (method === 'release_resources' ? { released: list.map(handleDigest) } : undefined);
+  const call = (list: string[]) =>
+    ctx.mutate(method, `${list.length} vessel(s)`, () => (method === 'release_resources' ? api.release(list, ctx.signal) : api.renew(list, ctx.signal)), undefined, context(list));
   try {
     await call(handles);
   } catch (error) {

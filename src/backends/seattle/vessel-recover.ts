@@ -3,7 +3,8 @@
  * tags, so a vessel acquired by a call whose reply was lost, or whose handles were learned but
  * not yet written to state when the run died, would be leaked: held and paid for, owned by no
  * VesselSet. From the journal entries since the last compaction, in order:
- * - a `done` acquire carries the handles it got: adopt those still live and not recorded;
+ * - a `done` acquire carries the handles it got: adopt those still live and not recorded, unless
+ *   a later completed release or acquire accounts for them (handles are reused: lastAcquiredBy);
  * - an `open` or `unknown` acquire may or may not have happened. Its intent recorded the vessels
  *   held just before the call; the vessels it added are attributed as vessel-attribution.ts
  *   says (exact counts only, all-or-nothing). Recover runs on every pass while such an intent
@@ -32,8 +33,8 @@ export async function recoverAcquires(api: SeattleApi, intents: readonly Intent[
     sets.set(intent.key, set);
     results.push({ intentId: intent.id, key: intent.key, note, extra: { handles: { ...set.handles } } });
   };
-  for (const intent of acquires.filter((i) => i.status === 'done')) {
-    const got = (Array.isArray(intent.outcome?.handles) ? (intent.outcome!.handles as string[]) : []).filter((h) => live.includes(h) && !known.has(h));
+  for (const [intent, handles] of lastAcquiredBy(intents)) {
+    const got = handles.filter((h) => live.includes(h) && !known.has(h));
     if (got.length > 0) adopt(intent, got, `acquire_resources ${intent.target} completed but state never recorded it: adopted ${got.length} vessel(s) it acquired`);
   }
   const unsettled = acquires.filter((i) => i.status !== 'done' && i.settledAt === undefined);
@@ -47,6 +48,36 @@ export async function recoverAcquires(api: SeattleApi, intents: readonly Intent[
     else if (ctx.now.getTime() - Date.parse(intent.startedAt) >= graceMs) results.push(remember(intent, claim, sets));
   }
   return results;
+}
+
+/**
+ * lastAcquiredBy replays the journal's completed acquires and releases in the order they took
+ * effect, and says which acquire each handle came from last. Handles are handed out again once
+ * released (apis/seattle.md §4), so a handle in an old acquire's reply may since have been
+ * released and acquired again, for another set or type: only its latest acquire may claim it,
+ * and none once a completed release let it go. An acquire takes effect when its reply came
+ * (`endedAt`); a release may land any time after it began, so it counts from `startedAt`.
+ */
+function lastAcquiredBy(intents: readonly Intent[]): Map<Intent, string[]> {
+  type Step = { at: string; intent: Intent; acquired?: string[]; released?: Set<string> };
+  const steps: Step[] = [];
+  for (const intent of intents) {
+    if (intent.status !== 'done') continue;
+    if (intent.method === 'acquire_resources' && Array.isArray(intent.outcome?.handles)) {
+      steps.push({ at: intent.endedAt ?? intent.startedAt, intent, acquired: (intent.outcome!.handles as unknown[]).map(String) });
+    } else if (intent.method === 'release_resources' && Array.isArray(intent.context?.released)) {
+      steps.push({ at: intent.startedAt, intent, released: new Set((intent.context!.released as unknown[]).map(String)) });
+    }
+  }
+  steps.sort((a, b) => a.at.localeCompare(b.at));
+  const from = new Map<string, Intent>();
+  for (const step of steps) {
+    step.acquired?.forEach((h) => from.set(h, step.intent));
+    for (const h of [...from.keys()]) if (step.released?.has(handleDigest(h))) from.delete(h);
+  }
+  const byIntent = new Map<Intent, string[]>();
+  for (const [handle, intent] of from) byIntent.set(intent, [...(byIntent.get(intent) ?? []), handle]);
+  return byIntent;
 }
 
 /**
