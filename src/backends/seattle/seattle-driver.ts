@@ -98,14 +98,14 @@ export class SeattleDriver implements Driver {
   }
 
   delete(observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult> {
-    return releaseVesselSet(this.#api, observed, ctx);
+    return releaseVesselSet({ api: this.#api, serial: (fn) => this.#serial(fn) }, observed, ctx);
   }
 
   async close(): Promise<void> {
     this.#client.close();
   }
 
-  /** #serial runs acquires one at a time per backend (see vessel-apply.ts). */
+  /** #serial runs acquires and releases one at a time per backend (see vessel-apply.ts). */
   #serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(fn, fn);
     this.#queue = run.catch(() => undefined);

@@ -21,7 +21,7 @@ import type { VesselSetSpecNormalised } from './vessel-spec.js';
 
 export interface VesselApplyDeps {
   api: SeattleApi;
-  /** serial runs acquires one at a time, so a lost reply can be told from other acquires. */
+  /** serial runs acquires and releases one at a time, so a lost reply can be told from other calls. */
   serial: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
@@ -34,7 +34,9 @@ export async function applyVesselSet(deps: VesselApplyDeps, desired: DesiredObje
   const extra = () => ({ handles: Object.fromEntries([...held.values()].map((v) => [v.handle, v.type])), account: deps.api.username, ...(pending ? { pending } : {}) });
   let acquireError: unknown;
   try {
-    await releaseSurplus(deps.api, detail.vessels, want, held, ctx);
+    // Releases are serialised with acquires too: a handle let go while an acquire is in flight
+    // can be handed to that very acquire, and it would then look held before the call.
+    await deps.serial(() => releaseSurplus(deps.api, detail.vessels, want, held, ctx));
     for (const type of VESSEL_TYPES) {
       const missing = want.vessels[type] - [...held.values()].filter((v) => v.type === type).length;
       if (missing <= 0 || acquireError) continue;
@@ -67,9 +69,9 @@ async function renewDue(api: SeattleApi, vessels: OwnedVessel[], marginMs: numbe
   await batch(api, 'renew_resources', due, ctx);
 }
 
-export async function releaseVesselSet(api: SeattleApi, observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult> {
+export async function releaseVesselSet(deps: VesselApplyDeps, observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult> {
   const handles = ((observed.detail as VesselSetDetail | undefined)?.vessels ?? []).map((v) => v.handle);
-  if (handles.length > 0) await batch(api, 'release_resources', handles, ctx);
+  if (handles.length > 0) await deps.serial(() => batch(deps.api, 'release_resources', handles, ctx));
   return { extra: { handles: {} } };
 }
 

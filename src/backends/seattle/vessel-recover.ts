@@ -38,7 +38,8 @@ export async function recoverAcquires(api: SeattleApi, intents: readonly Intent[
     if (got.length > 0) adopt(intent, got, `acquire_resources ${intent.target} completed but state never recorded it: adopted ${got.length} vessel(s) it acquired`);
   }
   const unsettled = acquires.filter((i) => i.status !== 'done' && i.settledAt === undefined);
-  const claims = new Map<AcquireClaim, Intent | undefined>(unsettled.flatMap((i) => (claimOf(i) ? [[claimOf(i)!, i] as const] : [])));
+  const released = releasedDigests(intents);
+  const claims = new Map<AcquireClaim, Intent | undefined>(unsettled.flatMap((i) => (claimOf(i, released) ? [[claimOf(i, released)!, i] as const] : [])));
   for (const [key, set] of sets) set.pending.forEach((p) => claims.set({ ...p, key }, undefined));
   const found = attribute([...claims.keys()], live.filter((h) => !known.has(h)));
   for (const [claim, intent] of claims) {
@@ -99,12 +100,24 @@ function remember(intent: Intent, claim: PendingAcquire, sets: Map<string, { han
   };
 }
 
-function claimOf(intent: Intent): AcquireClaim | undefined {
+/**
+ * claimOf reads an acquire intent as a claim. A handle held before the call but let go by a
+ * release the journal knows of (one of ours, which may have landed while the call was in flight
+ * or before a killed run's call reached the server) may have been handed to this very call, so
+ * it does not count as held before.
+ */
+function claimOf(intent: Intent, released: ReadonlySet<string>): AcquireClaim | undefined {
   const before = intent.context?.before;
   if (!Array.isArray(before)) return undefined;
   const count = Number(intent.target.split('×')[1]);
   if (!Number.isInteger(count) || count < 1) return undefined;
-  return { key: intent.key, type: typeOf(intent), count, before: before.map(String), since: intent.startedAt };
+  return { key: intent.key, type: typeOf(intent), count, before: before.map(String).filter((d) => !released.has(d)), since: intent.startedAt };
+}
+
+/** releasedDigests: the handles (as digests) that releases in the journal may have let go. */
+function releasedDigests(intents: readonly Intent[]): Set<string> {
+  const releases = intents.filter((i) => i.method === 'release_resources' && i.status !== 'failed' && Array.isArray(i.context?.released));
+  return new Set(releases.flatMap((i) => (i.context!.released as unknown[]).map(String)));
 }
 
 function typeOf(intent: Intent): VesselType {
