@@ -21,6 +21,8 @@ export interface BuildInfo {
   version: string;
 }
 
+const GAUGES_NAMED_LIKE_COUNTERS = ['nodejs_active_resources_total', 'nodejs_active_handles_total', 'nodejs_active_requests_total'];
+
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 export class ControllerMetrics {
@@ -36,6 +38,9 @@ export class ControllerMetrics {
     const registers = [this.registry];
     // Unprefixed, as dashboards expect: process_cpu_seconds_total, nodejs_heap_size_used_bytes, …
     collectDefaultMetrics({ register: this.registry });
+    // prom-client's `nodejs_active_*_total` are gauges, and a gauge must not end in `_total`
+    // (Prometheus naming); `sum(nodejs_active_handles)` and its siblings give the same figures.
+    for (const name of GAUGES_NAMED_LIKE_COUNTERS) this.registry.removeSingleMetric(name);
     new Gauge({ name: 'converge_build_info', help: 'Always 1; labels say which converge and Node.js are running.', labelNames: ['version', 'node'], registers }).set({ version: build.version, node: process.version }, 1);
     this.reconciles = new Counter({ name: 'converge_reconcile_total', help: 'Resource reconciles by kind and result (converged, pending, failed, blocked, released).', labelNames: ['kind', 'result'], registers });
     this.reconcileSeconds = new Histogram({ name: 'converge_reconcile_duration_seconds', help: 'Duration of the pass that reconciled a resource, by kind and result.', labelNames: ['kind', 'result'], buckets: DURATION_BUCKETS, registers });
