@@ -2,8 +2,8 @@
  * recordOutcome turns what a pass concluded about a resource into its event (event-history.ts),
  * in the conditions' vocabulary: converged → reconciled (Available), pending → progressing, failed
  * → failed (the error code), blocked → refused (DestroyLimit, DeletionProtected, StalePlan),
- * suspended, released (NotInManifests). `resumed` comes first when a suspended resource is
- * reconciled again.
+ * suspended, released (NotInManifests). (`resumed` is recorded by the reconciler as a resumed
+ * resource's pass starts: recordResumed.)
  */
 import { SUSPENDED_MESSAGE } from '../../engine/suspend.js';
 import { readyOf, type ResourceOutcome } from '../status/conditions.js';
@@ -19,8 +19,6 @@ const EVENT_OF: Readonly<Record<ResourceOutcome['result'], ControllerEventName>>
 };
 
 export function recordOutcome(history: EventHistory, outcome: ResourceOutcome, at: string): void {
-  const previous = history.last(outcome.key);
-  if (previous?.event === 'suspended' && outcome.result !== 'suspended') history.add(outcome.key, 'resumed', 'Resumed', 'the suspend annotation is gone: reconciling again', at);
   history.add(outcome.key, EVENT_OF[outcome.result], reasonOf(outcome), messageOf(outcome), at);
 }
 
@@ -40,4 +38,9 @@ function messageOf(outcome: ResourceOutcome): string {
     default:
       return `${outcome.message ?? outcome.result}${outcome.code ? ` [${outcome.code}]` : ''}`;
   }
+}
+
+/** recordResumed notes that a resource suspended until now is reconciled again. */
+export function recordResumed(history: EventHistory, key: string): void {
+  history.add(key, 'resumed', 'Resumed', 'no longer suspended: reconciling it again');
 }

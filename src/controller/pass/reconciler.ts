@@ -18,7 +18,7 @@ import type { PassState } from '../shared-state.js';
 import type { ResourceOutcome } from '../status/conditions.js';
 import { StatusBoard } from '../status/status-board.js';
 import { EventHistory } from '../events/event-history.js';
-import { recordOutcome } from '../events/outcome-events.js';
+import { recordOutcome, recordResumed } from '../events/outcome-events.js';
 import { DriftTracker } from './drift-tracker.js';
 import { runPass, type PassDeps, type PassSummary } from './run-pass.js';
 
@@ -88,6 +88,7 @@ export class Reconciler {
       const suspended = keys.filter((key) => generation.suspended.has(key));
       const active = keys.filter((key) => !generation.suspended.has(key));
       if (scope && active.length === 0) return this.#afterPass(id, generation, { outcomes: suspendedOutcomes(suspended), durationMs: 0, mutatingCalls: 0 });
+      for (const key of active) if (this.board.get(key)?.ready.reason === 'Suspended') recordResumed(this.history, key);
       const recoverNow = recover || this.#recoverNext;
       this.#recoverNext = false;
       this.deps.log.debug({ pass: id, keys: active }, 'pass-start');
