@@ -237,3 +237,17 @@ describe('the JSON log', () => {
     expect(lines[0]!.endsWith('\n')).toBe(true);
   });
 });
+
+describe('the text log (a terminal, or --log-format text)', () => {
+  it('writes one readable line per entry, after redaction, with the fields as key=value', () => {
+    registerSecret('hunter3-very-secret');
+    const lines: string[] = [];
+    const log = createJsonLog({ level: 'info', format: 'text', write: (line) => lines.push(line) });
+    log.info({ key: 'Infrastructure/lab/vm/node-0', drift: 'Infrastructure/lab: vm/node-0 power running → halted' }, 'drift-detected');
+    log.warn({ error: 'token hunter3-very-secret refused', retryInMs: null }, 'not-converged');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  drift-detected key=Infrastructure\/lab\/vm\/node-0 drift="Infrastructure\/lab: vm\/node-0 power running → halted"\n$/);
+    expect(lines[1]).toMatch(/ WARN  not-converged error="token \[redacted\] refused" retryInMs=null\n$/);
+    expect(lines.join('')).not.toMatch(/[{}]|"level"|hunter3/);
+  });
+});
