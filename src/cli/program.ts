@@ -108,7 +108,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
     .option('--resync <duration>', 'period of the full re-read and re-queue (±10% jitter)', '10m')
     .option('--workers <n>', 'passes that may run at once, on different resources', '1')
     .option('--prune', 'delete owned objects whose manifest is gone (honours deletionPolicy)')
-    .option('--max-destroy <n>', 'refuse a pass that would destroy more objects than this')
+    .option('--max-destroy <n>', 'hold back any resource whose changes would destroy more of its objects than this (the others go on)')
     .option('--parallelism <n>', 'actions in flight at once within a pass, across backends', '16')
     .option('--pass-wait <duration>', 'how long one pass waits for objects to become ready before requeueing', '2m')
     .option('--grace <duration>', 'on SIGTERM, how long actions in flight may finish before they are aborted', '30s')
