@@ -41,8 +41,7 @@ function describeField(change: FieldChange): string {
 function showValue(leaf: string, value: JsonValue | undefined): string {
   if (value === undefined || value === null) return '(none)';
   if (typeof value === 'number' && BYTE_FIELDS.test(leaf)) return binarySize(leaf === 'memoryMB' ? value * 1_000_000 : value);
-  if (typeof value === 'string') return value;
-  const text = JSON.stringify(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
