@@ -9,6 +9,7 @@ import { countFlag, durationFlag, type CommonOptions } from './options.js';
 import { createOutput, type Output } from './output.js';
 import type { SimOptions } from './commands/sim.js';
 import { registerStateCommand } from './commands/state.js';
+import { registerEventsCommand } from './commands/events.js';
 
 // Commands load on first use: a CLI start pays only for the command it runs.
 type Commands = {
@@ -101,19 +102,20 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
       )(...rest),
     );
 
-  common(program.command('watch [dir]').description('keep the live infrastructure converged to the manifests (a controller; JSON logs)'))
+  common(program.command('watch [dir]').description('keep the live infrastructure converged to the manifests (a controller)'))
     .option('--listen <address>', 'serve /healthz, /metrics, /status and a status page here (loopback only)', '127.0.0.1:9321')
     .option('--listen-any', 'allow --listen on a non-loopback address')
     .option('--resync <duration>', 'period of the full re-read and re-queue (±10% jitter)', '10m')
     .option('--workers <n>', 'passes that may run at once, on different resources', '1')
     .option('--prune', 'delete owned objects whose manifest is gone (honours deletionPolicy)')
-    .option('--max-destroy <n>', 'refuse a pass that would destroy more objects than this')
+    .option('--max-destroy <n>', 'hold back any resource whose changes would destroy more of its objects than this (the others go on)')
     .option('--parallelism <n>', 'actions in flight at once within a pass, across backends', '16')
     .option('--pass-wait <duration>', 'how long one pass waits for objects to become ready before requeueing', '2m')
     .option('--grace <duration>', 'on SIGTERM, how long actions in flight may finish before they are aborted', '30s')
     .option('--debounce <duration>', 'quiet time after a manifest file event before reloading', '300ms')
     .option('--lock-timeout <duration>', 'wait this long for the state lock', '0s')
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
+    .option('--log-format <format>', 'json or text (default: text on a terminal, json otherwise)')
     .option('--sharded', 'share the work with other `watch --sharded` replicas of the same PostgreSQL workspace')
     .option('--replica-id <id>', 'this replica\'s id among the replicas (default host:pid)')
     .option('--shard-lease <duration>', 'how long a shard lease and a membership last without renewal', '15s')
@@ -134,6 +136,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
           debounceMs: durationFlag('--debounce', String(o.debounce)),
           lockTimeoutMs: durationFlag('--lock-timeout', String(o.lockTimeout)),
           logLevel: String(o.logLevel),
+          ...(o.logFormat !== undefined ? { logFormat: String(o.logFormat) } : {}),
           sharded: Boolean(o.sharded),
           ...(o.replicaId !== undefined ? { replicaId: String(o.replicaId) } : {}),
           shardLeaseMs: durationFlag('--shard-lease', String(o.shardLease)),
@@ -147,6 +150,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
   );
 
   registerStateCommand(program, common, (fn) => run((o) => fn(o, out)));
+  registerEventsCommand(program, (fn) => run((o) => fn(o, out)));
 
   program
     .command('schema [kind]')

@@ -85,7 +85,8 @@ export class Controller {
       openIntents: async () => (this.#store ? (await this.#store.journal.unsettled()).length : 0),
       leases: () => this.#leases.leases(),
       manifestsValid: () => this.#sync.report.valid,
-    });
+      resources: () => this.#resourceReadiness(),
+    }, { version: options.version });
     this.#cache = new ObservationCache({ maxAgeMs: options.cacheMaxAgeMs ?? options.resyncMs, onObserved: (b, objects) => this.#leases.observed(b, objects) });
     const stateDir = dirname(statePathFor(options.dir, options.statePath));
     this.#drivers = new DriverSet({ stateDir, sink: eventLog(this.#log), statsFor: (name) => new MeteredStats(name, this.#metrics) });
@@ -174,7 +175,7 @@ export class Controller {
   async #serve(): Promise<void> {
     const o = this.#o;
     this.#reconciler = this.#newReconciler(this.#shared!, this.#store!);
-    this.#http = await serveEndpoints(o.listen, { health: () => this.#health(), metrics: async () => ({ text: await this.#metrics.text(), contentType: this.#metrics.contentType }), status: async () => this.#status() });
+    this.#http = await serveEndpoints(o.listen, { health: () => this.#health(), metrics: async () => ({ text: await this.#metrics.text(), contentType: this.#metrics.contentType }), status: async () => this.#status(), events: (filter) => this.#reconciler!.history.list(filter) });
     this.url = this.#http.url;
     this.#log.info({ url: this.url, dir: o.dir, owner: this.#shared!.snapshot.owner, workers: o.workers, resyncMs: o.resyncMs, ...(this.#replica ? { replica: this.#replica.id, shards: this.#replica.status().shards.length } : {}) }, 'listening');
     await this.#sync.reload('start');
@@ -293,6 +294,16 @@ export class Controller {
       void this.stop('lock lost', 5);
     }
     return true;
+  }
+
+  /** resourceReadiness feeds converge_resource_ready and the last-success gauge: desired or reconciled resources. */
+  #resourceReadiness(): Array<{ resource: string; ready: boolean; lastSuccessAt?: string }> {
+    const board = this.#reconciler?.board;
+    const keys = new Set([...(this.#generation?.resources.keys() ?? []), ...(board?.keys() ?? [])]);
+    return [...keys].filter((key) => this.#owns(key)).sort().map((resource) => {
+      const record = board?.get(resource);
+      return { resource, ready: record?.ready.status === 'True', ...(record?.lastConvergedAt ? { lastSuccessAt: record.lastConvergedAt } : {}) };
+    });
   }
 
   #health(): { ok: boolean; detail: string } {

@@ -6,6 +6,7 @@
  */
 import type { DesiredObject, Driver } from '../backends/driver.js';
 import type { BackendResource, ManifestSet, WorkloadResource } from '../manifest/types.js';
+import { suspendedResources } from '../engine/suspend.js';
 import { fingerprint } from '../util/json.js';
 
 export interface Generation {
@@ -15,6 +16,8 @@ export interface Generation {
   desired: DesiredObject[];
   /** resources maps each workload resource key (`Infrastructure/web`) to its backend. */
   resources: ReadonlyMap<string, string>;
+  /** suspended are the resource keys whose manifest suspends them (engine/suspend.ts): no passes for them. */
+  suspended: ReadonlySet<string>;
   revision?: string;
   loadedAt: string;
 }
@@ -34,6 +37,7 @@ export function buildGeneration(set: ManifestSet, drivers: ReadonlyMap<string, D
     drivers,
     desired: workloads.flatMap((r) => drivers.get(r.spec.backend)!.expand(r)),
     resources: new Map(workloads.map((r) => [`${r.kind}/${r.metadata.name}`, r.spec.backend])),
+    suspended: new Set(suspendedResources(set)),
     ...(revision ? { revision } : {}),
     loadedAt: at.toISOString(),
   };
@@ -51,7 +55,8 @@ export function changedResources(previous: Generation | undefined, next: Generat
   const keys = new Set<string>();
   const backends = new Set<string>();
   for (const key of new Set([...before.keys(), ...after.keys()])) {
-    if (before.get(key) === after.get(key)) continue;
+    // Suspending or resuming changes nothing desired, but the resource must be looked at at once.
+    if (before.get(key) === after.get(key) && (previous?.suspended.has(key) ?? false) === next.suspended.has(key)) continue;
     keys.add(key);
     const backend = previous?.resources.get(key);
     if (backend) backends.add(backend);

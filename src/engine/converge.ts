@@ -28,6 +28,8 @@ import { recordObservation, recordOutcomes } from './state-sync.js';
 import { checkPlan } from './check-plan.js';
 import { freshObservations, type ObservationSource } from './observe/observation-source.js';
 import { inScope } from './scope.js';
+import { scopeWithoutSuspended, SUSPENDED_MESSAGE, suspendedResources } from './suspend.js';
+import { DestroyBudget, type DestroyLimitScope } from './destroy-budget.js';
 import { survey, type Survey } from './survey.js';
 import { planFromSurvey, settleGraceFor } from './plan-pass.js';
 import type { Workspace } from './workspace.js';
@@ -38,6 +40,8 @@ export interface ConvergeOptions {
   prune: (backend: string) => boolean;
   globalLimit: number;
   maxDestroy?: number;
+  /** destroyLimit: `run` (default) refuses the whole plan above maxDestroy; `resource` holds back only the resources above it (destroy-budget.ts). */
+  destroyLimit?: DestroyLimitScope;
   maxAttempts?: number;
   savedPlan?: Plan;
   signal: AbortSignal;
@@ -66,7 +70,7 @@ interface LoopState {
   attempts: Map<string, number>;
   /** applied counts, per action signature, how often the same action was applied and done. */
   applied: Map<string, number>;
-  destroyed: number;
+  budget: DestroyBudget;
   deleted: Set<string>;
   released: Set<string>;
   /** written is the fingerprint of the state as last stored, to skip writes that change nothing. */
@@ -78,7 +82,8 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
   const now = options.now ?? (() => new Date());
   const deadline = started + options.waitMs;
   const initial = await ws.store.read();
-  const loop: LoopState = { state: initial, failed: new Map(), attempts: new Map(), applied: new Map(), destroyed: 0, deleted: new Set(), released: new Set(), written: contentFingerprint(initial) };
+  options = withoutSuspended(ws, initial, options);
+  const loop: LoopState = { state: initial, failed: new Map(), attempts: new Map(), applied: new Map(), budget: new DestroyBudget(options.maxDestroy, options.destroyLimit), deleted: new Set(), released: new Set(), written: contentFingerprint(initial) };
   // The owner marker written into backends comes from the state: persist it before any mutation,
   // so a crash during the first run cannot leave objects marked with an owner nobody remembers.
   if (initial.serial === 0) await saveState(ws, loop);
@@ -117,6 +122,16 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
   return finish(ws, loop, plan, observation, options, { pass, started, now: now() });
 }
 
+/** withoutSuspended scopes the run away from suspended resources and says so once (engine/suspend.ts). */
+function withoutSuspended(ws: Workspace, state: StateSnapshot, options: ConvergeOptions): ConvergeOptions {
+  const scope = scopeWithoutSuspended(ws.manifests, state, options.scope);
+  if (scope === options.scope) return options;
+  for (const key of suspendedResources(ws.manifests)) {
+    if (!options.scope || options.scope.has(key)) options.sink.emit({ type: 'warning', key, code: 'SUSPENDED', message: SUSPENDED_MESSAGE });
+  }
+  return { ...options, ...(scope ? { scope } : {}) };
+}
+
 /** observeAndPlan is the first half of a pass: survey (recover, observe, settle), record, plan, check. */
 async function observeAndPlan(
   ws: Workspace,
@@ -149,7 +164,7 @@ async function observeAndPlan(
   let plan = planFromSurvey(ws, looked, loop.state, { prune: options.prune, scope: options.scope, generator: options.generator, now: now() });
   if (pass === 1 && options.savedPlan) plan = checkSavedPlan(options.savedPlan, plan);
   checkPlan(ws, observation, options.scope);
-  checkDestroyBudget(plan, loop, options.maxDestroy);
+  for (const [key, refusal] of loop.budget.check(plan, loop.failed)) loop.failed.set(key, refusal);
   return { observation, plan };
 }
 
@@ -161,20 +176,6 @@ function checkSavedPlan(saved: Plan, fresh: Plan): Plan {
     throw new ConvergeError('CONFLICT', 'STALE_PLAN', 'the saved plan is stale: the live infrastructure changed since it was made; run `converge plan` again');
   }
   return saved;
-}
-
-function checkDestroyBudget(plan: Plan, loop: LoopState, maxDestroy: number | undefined): void {
-  if (maxDestroy === undefined) return;
-  // forget lets go without a call: only deletes and replacements destroy anything.
-  const destroying = plan.actions.filter((a) => a.action === 'delete' || a.action === 'replace');
-  if (loop.destroyed + destroying.length > maxDestroy) {
-    throw new ConvergeError(
-      'CONFLICT',
-      'MAX_DESTROY',
-      `the plan destroys ${destroying.length} object(s) (${destroying.map((a) => a.key).join(', ')}), more than --max-destroy ${maxDestroy} allows`,
-    );
-  }
-  loop.destroyed += destroying.length;
 }
 
 function markUnavailable(ws: Workspace, observation: Observation, loop: LoopState): void {

@@ -8,6 +8,7 @@ import { planChanges } from '../plan/plan-changes.js';
 import type { Plan } from '../plan/types.js';
 import type { StateSnapshot } from '../state/types.js';
 import { inScope } from './scope.js';
+import { scopeWithoutSuspended, suspendedNote, suspendedResources } from './suspend.js';
 import type { Survey } from './survey.js';
 import type { Workspace } from './workspace.js';
 
@@ -21,7 +22,15 @@ export interface PlanPassOptions {
   now: Date;
 }
 
-export function planFromSurvey(ws: Workspace, looked: Survey, state: StateSnapshot, options: PlanPassOptions): Plan {
+export function planFromSurvey(ws: Workspace, looked: Survey, state: StateSnapshot, planOptions: PlanPassOptions): Plan {
+  // Suspended resources are left out of the plan entirely (engine/suspend.ts), and noted.
+  const options = { ...planOptions, scope: scopeWithoutSuspended(ws.manifests, state, planOptions.scope) };
+  const plan = planScoped(ws, looked, state, options);
+  plan.notes.push(...suspendedResources(ws.manifests).map(suspendedNote));
+  return plan;
+}
+
+function planScoped(ws: Workspace, looked: Survey, state: StateSnapshot, options: PlanPassOptions): Plan {
   const { observation } = looked;
   const visible = ws.desired.filter((d) => !observation.unavailable.has(d.backend) && inScope(options.scope, d.key));
   const inView = <T extends { key: string }>(items: Iterable<T>): T[] => [...items].filter((i) => inScope(options.scope, i.key));

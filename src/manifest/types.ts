@@ -18,6 +18,8 @@ export interface SourceLocation {
 export interface Metadata {
   name: string;
   labels: Record<string, string>;
+  /** annotations tell converge how to treat the resource (e.g. `converge.io/suspend`, see engine/suspend.ts). */
+  annotations?: Record<string, string>;
 }
 
 /** CredentialRef is how a credential is named; its value is read only when a backend connects. */

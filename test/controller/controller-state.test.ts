@@ -19,6 +19,7 @@ import { createJsonLog } from '../../src/controller/log/json-log.js';
 import { registerSecret } from '../../src/errors/redact.js';
 import { silentSink } from '../../src/engine/events.js';
 import type { RunReport } from '../../src/engine/report.js';
+import type { ResourceOutcome } from '../../src/controller/status/conditions.js';
 import { ConvergeError } from '../../src/errors/converge-error.js';
 import { createStateStore } from '../../src/state/index.js';
 import type { ObjectRecord } from '../../src/state/types.js';
@@ -126,8 +127,9 @@ describe('ObservationCache', () => {
 });
 
 describe('changedResources', () => {
-  const generation = (desired: Array<[string, number]>, resources = desired.map(([key]) => key)): Generation =>
+  const generation = (desired: Array<[string, number]>, resources = desired.map(([key]) => key), suspended: string[] = []): Generation =>
     ({
+      suspended: new Set(suspended),
       desired: desired.map(([key, count]) => ({ key, resource: key.split('/').slice(0, 2).join('/'), kind: 'Infrastructure', backend: 'im', spec: { count }, deletionPolicy: 'Delete', dependsOn: [] })),
       resources: new Map(resources.map((key) => [key.split('/').slice(0, 2).join('/'), 'im'])),
     }) as unknown as Generation;
@@ -143,6 +145,13 @@ describe('changedResources', () => {
     expect([...changed.keys].sort()).toEqual(keys);
     expect([...changed.backends]).toEqual(keys.length > 0 ? ['im'] : []);
   });
+
+  it('counts suspending and resuming a resource as a change, though nothing desired changed', () => {
+    const desired: Array<[string, number]> = [['Infrastructure/a', 1], ['Infrastructure/b', 1]];
+    const suspended = generation(desired, undefined, ['Infrastructure/a']);
+    expect([...changedResources(generation(desired), suspended).keys]).toEqual(['Infrastructure/a']);
+    expect([...changedResources(suspended, generation(desired)).keys]).toEqual(['Infrastructure/a']);
+  });
 });
 
 describe('pass outcomes and conditions', () => {
@@ -155,6 +164,12 @@ describe('pass outcomes and conditions', () => {
     { reason: 'an invalid spec waits for an edit', objects: [{ key: 'Infrastructure/web', result: 'failed', code: 'IM_INVALID' }], kinds: { 'Infrastructure/web': 'INVALID' }, expected: { result: 'failed', retryable: false } },
     { reason: 'a failed object waits for an edit', objects: [{ key: 'Infrastructure/web', result: 'failed', code: 'OBJECT_FAILED' }], kinds: {}, expected: { result: 'failed', retryable: false } },
     { reason: 'nothing desired any more', objects: [{ key: 'Infrastructure/web', result: 'deleted' }], kinds: {}, expected: { result: 'released' } },
+    {
+      reason: 'its own destroys held back by --max-destroy',
+      objects: [{ key: 'Infrastructure/lab/vm/node-0', result: 'converged' }, { key: 'Infrastructure/lab/vm/node-1', result: 'failed', code: 'MAX_DESTROY', reason: 'Infrastructure/lab would destroy 2 object(s)' }],
+      kinds: {},
+      expected: { result: 'blocked', code: 'MAX_DESTROY', retryable: false },
+    },
   ] as Array<{ reason: string; objects: RunReport['objects']; kinds: Record<string, string>; expected: object }>)('$reason → $expected.result', ({ objects, kinds, expected }) => {
     const key = objects[0]!.key.split('/').slice(0, 2).join('/');
     const [outcome] = outcomesFromReport(report(objects), [key], new Map(Object.entries(kinds)));
@@ -167,6 +182,17 @@ describe('pass outcomes and conditions', () => {
       { key: 'Infrastructure/a', result: 'blocked', code: 'MAX_DESTROY', message: 'the plan destroys 3 object(s)', retryable: false },
       { key: 'Infrastructure/b', result: 'blocked', code: 'MAX_DESTROY', message: 'the plan destroys 3 object(s)', retryable: false },
     ]);
+  });
+
+  it.each([
+    { reason: 'a --max-destroy refusal names its rule', outcome: { result: 'blocked', code: 'MAX_DESTROY' }, ready: ['False', 'DestroyLimit'], synced: ['False', 'DestroyLimit'] },
+    { reason: 'deletion protection names its rule', outcome: { result: 'blocked', code: 'DELETION_PROTECTED' }, ready: ['False', 'DeletionProtected'], synced: ['False', 'DeletionProtected'] },
+    { reason: 'a suspended resource is neither ready nor failed', outcome: { result: 'suspended' }, ready: ['Unknown', 'Suspended'], synced: ['False', 'Suspended'] },
+    { reason: 'a failure is not a refusal', outcome: { result: 'failed', code: 'X' }, ready: ['False', 'Unavailable'], synced: ['False', 'ReconcileError'] },
+  ] as Array<{ reason: string; outcome: Omit<ResourceOutcome, 'key'>; ready: string[]; synced: string[] }>)('$reason: Ready $ready, Synced $synced', ({ outcome, ready, synced }) => {
+    const record = new StatusBoard().record({ key: 'Infrastructure/lab', ...outcome, message: 'm' }, 't');
+    expect([record.ready.status, record.ready.reason]).toEqual(ready);
+    expect([record.synced.status, record.synced.reason]).toEqual(synced);
   });
 
   it('moves a condition’s lastTransitionTime only when its status changes, and keeps the last error', () => {
@@ -209,5 +235,19 @@ describe('the JSON log', () => {
     expect(line).toMatchObject({ level: 'warn', msg: 'action-failed', error: 'login failed for token [redacted]' });
     expect(lines[0]).not.toContain('hunter2');
     expect(lines[0]!.endsWith('\n')).toBe(true);
+  });
+});
+
+describe('the text log (a terminal, or --log-format text)', () => {
+  it('writes one readable line per entry, after redaction, with the fields as key=value', () => {
+    registerSecret('hunter3-very-secret');
+    const lines: string[] = [];
+    const log = createJsonLog({ level: 'info', format: 'text', write: (line) => lines.push(line) });
+    log.info({ key: 'Infrastructure/lab/vm/node-0', drift: 'Infrastructure/lab: vm/node-0 power running → halted' }, 'drift-detected');
+    log.warn({ error: 'token hunter3-very-secret refused', retryInMs: null }, 'not-converged');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  drift-detected key=Infrastructure\/lab\/vm\/node-0 drift="Infrastructure\/lab: vm\/node-0 power running → halted"\n$/);
+    expect(lines[1]).toMatch(/ WARN  not-converged error="token \[redacted\] refused" retryInMs=null\n$/);
+    expect(lines.join('')).not.toMatch(/[{}]|"level"|hunter3/);
   });
 });

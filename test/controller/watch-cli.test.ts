@@ -15,6 +15,7 @@ describe('converge watch on the command line', () => {
     { args: ['--resync', '10'], message: /--resync 10/, reason: 'durations need units' },
     { args: ['--workers', '0'], message: /--workers 0: expected a whole number ≥ 1/, reason: 'at least one worker' },
     { args: ['--log-level', 'loud'], message: /--log-level loud/, reason: 'a known log level' },
+    { args: ['--log-format', 'yaml'], message: /--log-format yaml: expected json or text/, reason: 'a known log format' },
   ])('exits 4 for $args: $reason', async ({ args, message }) => {
     const result = await runCli(['watch', 'manifests', ...args]);
     expect(result.code).toBe(4);

@@ -1,6 +1,6 @@
 /**
  * Deleting manifests under `converge watch --prune --max-destroy 1 --workers 2`: a pass that
- * would destroy more than one object is refused (the resource reports Synced False, Blocked, and
+ * would destroy more than one object is refused (the resource reports Ready and Synced False, DestroyLimit, and
  * nothing is touched); deleted files within the budget are pruned according to their
  * deletionPolicy: Delete destroys the infrastructure, Orphan lets it go and leaves it running.
  */
@@ -36,7 +36,7 @@ describe('converge watch --prune --max-destroy 1 --workers 2', () => {
     await writeFile(join(dir, 'xen.yaml'), xen.slice(0, xen.indexOf('\n---\n')));
     const doc = await waitFor(async () => {
       const d = await watch.status();
-      return resource(d, 'Infrastructure/lab')?.conditions.Synced.reason === 'Blocked' && d;
+      return resource(d, 'Infrastructure/lab')?.conditions.Synced.reason === 'DestroyLimit' && d;
     }, 15_000, 'the lab prune to be blocked');
     expect(resource(doc, 'Infrastructure/lab')!.lastError).toMatchObject({ code: 'MAX_DESTROY' });
     expect(resource(doc, 'Infrastructure/lab')!.conditions.Synced.message).toMatch(/more than --max-destroy 1 allows/);

@@ -1,6 +1,7 @@
 /**
- * `converge watch [dir]`: the long-running controller (src/controller/). Logs are JSON, one
- * object per line on stdout, whatever `--json` says. SIGTERM and SIGINT stop it gracefully:
+ * `converge watch [dir]`: the long-running controller (src/controller/). Logs go to stdout: human
+ * lines on a terminal, JSON (one object per line) when stdout is not a terminal, with `--json`, or
+ * as `--log-format json|text` says. SIGTERM and SIGINT stop it gracefully:
  * actions in flight finish (up to `--grace`), the state lock is released, exit 0. SIGHUP asks for
  * a resync now (manifests and every backend read again). The lock
  * held by another run exits 5, as for reconcile; a bad flag exits 4. With `--sharded` (PostgreSQL
@@ -11,7 +12,7 @@ import { hostname } from 'node:os';
 import type { LevelWithSilent } from 'pino';
 import { Controller } from '../../controller/controller.js';
 import { parseListenAddress } from '../../controller/http/listen-address.js';
-import { createJsonLog } from '../../controller/log/json-log.js';
+import { createJsonLog, type LogFormat } from '../../controller/log/json-log.js';
 import { ConvergeError } from '../../errors/converge-error.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { CommonOptions } from '../options.js';
@@ -30,6 +31,8 @@ export interface WatchOptions extends CommonOptions {
   debounceMs: number;
   lockTimeoutMs: number;
   logLevel: string;
+  /** logFormat: `json` or `text`; absent: text on a terminal, else JSON. */
+  logFormat?: string;
   /** sharded: one of several replicas on a PostgreSQL workspace (`--sharded`, `--replica-id`, `--shard-lease`, `--shard-renew`). */
   sharded?: boolean;
   replicaId?: string;
@@ -48,7 +51,7 @@ export async function watchCommand(dir: string, options: WatchOptions): Promise<
     throw new ConvergeError('INVALID', 'USAGE', `${dir}: not a directory of manifests`);
   }
   const replica = replicaSettings(options);
-  const log = createJsonLog({ level: options.logLevel as LevelWithSilent });
+  const log = createJsonLog({ level: options.logLevel as LevelWithSilent, format: logFormatOf(options), color: options.color !== false && Boolean(process.stdout.isTTY) });
   let controller: Controller | undefined;
   let signalled: string | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -92,6 +95,15 @@ export async function watchCommand(dir: string, options: WatchOptions): Promise<
     process.off('SIGINT', onSignal);
     process.off('SIGHUP', onHangUp);
   }
+}
+
+/** logFormatOf: `--log-format` wins; then `--json`; then text on a terminal, JSON elsewhere (pipes, collectors, tests). */
+function logFormatOf(options: WatchOptions): LogFormat {
+  if (options.logFormat !== undefined) {
+    if (options.logFormat !== 'json' && options.logFormat !== 'text') throw new ConvergeError('INVALID', 'USAGE', `--log-format ${options.logFormat}: expected json or text`);
+    return options.logFormat;
+  }
+  return options.json || !process.stdout.isTTY ? 'json' : 'text';
 }
 
 /** replicaSettings checks the replica flags: they need --sharded, and a renewal well inside the lease. */

@@ -12,6 +12,7 @@ import { resourceKeyOf } from '../../engine/scope.js';
 import type { ResourceOutcome } from '../status/conditions.js';
 
 const FINAL_KINDS = new Set(['INVALID', 'UNAUTHORIZED', 'TERMINAL', 'NOT_FOUND']);
+const BLOCKING_CODES = new Set(['MAX_DESTROY', 'DELETION_PROTECTED', 'STALE_PLAN']);
 const FINAL_CODES = new Set(['OBJECT_FAILED', 'OBJECT_DEGRADED', 'MAX_DESTROY', 'DELETION_PROTECTED', 'PLAN_CHECK_FAILED']);
 
 /** outcomesFromReport: `failureKinds` maps object keys to the kind of their last failed action. */
@@ -24,6 +25,9 @@ export function outcomesFromReport(report: RunReport, keys: Iterable<string>, fa
 function outcomeOf(key: string, objects: readonly ObjectReport[], failureKinds: ReadonlyMap<string, string>): ResourceOutcome {
   const desired = objects.filter((o) => o.result !== 'deleted' && o.result !== 'released');
   if (desired.length === 0) return { key, result: 'released' };
+  // A safety refusal of this resource alone (watch holds each resource to --max-destroy on its own).
+  const refused = objects.find((o) => o.result === 'failed' && BLOCKING_CODES.has(o.code ?? ''));
+  if (refused) return { key, result: 'blocked', code: refused.code!, message: refused.reason ?? refused.code!, retryable: false };
   const failed = desired.find((o) => o.result === 'failed' || o.result === 'skipped');
   if (failed) {
     const kind = failureKinds.get(failed.key);
@@ -37,7 +41,7 @@ function outcomeOf(key: string, objects: readonly ObjectReport[], failureKinds: 
 
 /** outcomesFromError: a pass that ended by an error (safety refusal, plan check) ends so for every key. */
 export function outcomesFromError(error: ConvergeError, keys: Iterable<string>): ResourceOutcome[] {
-  const blocked = error.code === 'MAX_DESTROY' || error.code === 'DELETION_PROTECTED' || error.code === 'STALE_PLAN';
+  const blocked = BLOCKING_CODES.has(error.code);
   const retryable = !blocked && !FINAL_CODES.has(error.code) && !FINAL_KINDS.has(error.kind);
   return [...keys].sort().map((key) => ({ key, result: blocked ? 'blocked' : 'failed', code: error.code, message: error.message, retryable }));
 }

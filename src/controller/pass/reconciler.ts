@@ -17,6 +17,8 @@ import type { WorkQueue } from '../queue/work-queue.js';
 import type { PassState } from '../shared-state.js';
 import type { ResourceOutcome } from '../status/conditions.js';
 import { StatusBoard } from '../status/status-board.js';
+import { EventHistory } from '../events/event-history.js';
+import { recordOutcome, recordResumed } from '../events/outcome-events.js';
 import { DriftTracker } from './drift-tracker.js';
 import { runPass, type PassDeps, type PassSummary } from './run-pass.js';
 
@@ -45,6 +47,8 @@ export interface ReconcilerDeps {
 
 export class Reconciler {
   readonly board = new StatusBoard();
+  /** history is the ring of recent events served at /events. */
+  readonly history = new EventHistory();
   readonly #drift = new DriftTracker();
   readonly #pass: PassDeps;
   #passes = 0;
@@ -57,6 +61,7 @@ export class Reconciler {
       shared: deps.shared,
       cache: deps.cache,
       drift: this.#drift,
+      history: this.history,
       metrics: deps.metrics,
       log: deps.log,
       settings: { waitMs: o.passWaitMs, pollMs: o.pollMs, prune: o.prune, ...(o.maxDestroy !== undefined ? { maxDestroy: o.maxDestroy } : {}), parallelism: o.parallelism, generator: o.generator },
@@ -79,12 +84,17 @@ export class Reconciler {
       const generation = this.deps.generation();
       if (!generation) return;
       const id = ++this.#passes;
+      // Suspended resources get no pass at all: they are reported suspended and left alone.
+      const suspended = keys.filter((key) => generation.suspended.has(key));
+      const active = keys.filter((key) => !generation.suspended.has(key));
+      if (scope && active.length === 0) return this.#afterPass(id, generation, { outcomes: suspendedOutcomes(suspended), durationMs: 0, mutatingCalls: 0 });
+      for (const key of active) if (this.board.get(key)?.ready.reason === 'Suspended') recordResumed(this.history, key);
       const recoverNow = recover || this.#recoverNext;
       this.#recoverNext = false;
-      this.deps.log.debug({ pass: id, keys }, 'pass-start');
+      this.deps.log.debug({ pass: id, keys: active }, 'pass-start');
       const signals = tenure ? { signal: AbortSignal.any([this.deps.hard, tenure.signal]), stop: AbortSignal.any([this.deps.drain, tenure.stop]) } : {};
-      const summary = await runPass(this.#pass, generation, { id, scope, keys, recover: recoverNow, ...signals });
-      await this.#afterPass(id, generation, summary);
+      const summary = await runPass(this.#pass, generation, { id, scope: scope && new Set(active), keys: active, recover: recoverNow, ...signals });
+      await this.#afterPass(id, generation, { ...summary, outcomes: [...summary.outcomes.filter((o) => !generation.suspended.has(o.key)), ...suspendedOutcomes(suspended)] });
     } catch (error) {
       this.deps.log.error({ keys, error: (error as Error).message }, 'pass-error');
     } finally {
@@ -106,10 +116,13 @@ export class Reconciler {
   #settle(outcome: ResourceOutcome, durationMs: number, at: string): void {
     const { queue, metrics, log } = this.deps;
     const kind = outcome.key.split('/')[0] ?? '';
+    const before = this.board.get(outcome.key);
     this.board.record(outcome, at);
+    recordOutcome(this.history, outcome, at);
+    if (outcome.result === 'suspended' && before?.ready.reason !== 'Suspended') log.info({ key: outcome.key }, 'suspended');
     metrics.reconciles.inc({ kind, result: outcome.result });
     metrics.reconcileSeconds.observe({ kind, result: outcome.result }, durationMs / 1000);
-    if (outcome.result === 'converged' || outcome.result === 'released') queue.forget(outcome.key);
+    if (outcome.result === 'converged' || outcome.result === 'released' || outcome.result === 'suspended') queue.forget(outcome.key);
     else {
       const delayMs = outcome.retryable && !this.deps.drain.aborted ? queue.retry(outcome.key) : undefined;
       const level = outcome.result === 'pending' ? 'info' : 'warn';
@@ -127,4 +140,8 @@ export class Reconciler {
     await this.deps.shared.setLastApplied(lastApplied);
     this.deps.log.info({ revision: generation.revision ?? null, digest: generation.manifests.digest }, 'applied');
   }
+}
+
+function suspendedOutcomes(keys: readonly string[]): ResourceOutcome[] {
+  return keys.map((key) => ({ key, result: 'suspended' }));
 }

@@ -11,6 +11,8 @@ import type { EventSink } from '../../engine/events.js';
 import { RunStats } from '../../engine/run-stats.js';
 import type { Workspace } from '../../engine/workspace.js';
 import type { Generation } from '../generation.js';
+import type { EventHistory } from '../events/event-history.js';
+import { describeDrift } from '../log/drift-fields.js';
 import { eventLog } from '../log/event-log.js';
 import type { Logger } from '../log/json-log.js';
 import type { ControllerMetrics } from '../metrics/controller-metrics.js';
@@ -38,6 +40,8 @@ export interface PassDeps {
   metrics: ControllerMetrics;
   log: Logger;
   settings: PassSettings;
+  /** history receives the drift-detected events. */
+  history: EventHistory;
   /** hard aborts calls in flight; drain lets them finish and starts nothing new. */
   hard: AbortSignal;
   drain: AbortSignal;
@@ -79,7 +83,7 @@ export async function runPass(deps: PassDeps, generation: Generation, request: P
   };
   let outcomes: ResourceOutcome[];
   try {
-    const report = await converge(ws, convergeOptions(deps, generation, request, passSink(deps, request.id, desiredByKey, failureKinds)));
+    const report = await converge(ws, convergeOptions(deps, generation, request, passSink(deps, request.id, generation, failureKinds)));
     outcomes = outcomesFromReport(report, request.keys, failureKinds);
     deps.drift.converged(report.objects.filter((o) => o.result === 'converged').flatMap((o) => desiredByKey.get(o.key) ?? []));
   } catch (thrown) {
@@ -95,7 +99,8 @@ function convergeOptions(deps: PassDeps, generation: Generation, request: PassRe
     pollMs: settings.pollMs,
     prune: (backend) => settings.prune || Boolean(generation.backends.get(backend)?.spec.prune),
     globalLimit: settings.parallelism,
-    ...(settings.maxDestroy !== undefined ? { maxDestroy: settings.maxDestroy } : {}),
+    // Each resource is held to --max-destroy on its own: one refusal never blocks the others.
+    ...(settings.maxDestroy !== undefined ? { maxDestroy: settings.maxDestroy, destroyLimit: 'resource' as const } : {}),
     signal: request.signal ?? deps.hard,
     stop: request.stop ?? deps.drain,
     sink,
@@ -108,13 +113,15 @@ function convergeOptions(deps: PassDeps, generation: Generation, request: PassRe
   };
 }
 
-/** passSink logs the pass's events and notes drift corrections and the kinds of failures. */
-function passSink(deps: PassDeps, pass: number, desired: ReadonlyMap<string, DesiredObject>, failureKinds: Map<string, string>): EventSink {
+/** passSink logs the pass's events, names what drifted, and notes drift corrections and the kinds of failures. */
+function passSink(deps: PassDeps, pass: number, generation: Generation, failureKinds: Map<string, string>): EventSink {
   const log = eventLog(deps.log, { pass });
+  const desired = new Map(generation.desired.map((d) => [d.key, d]));
   return {
     emit(event) {
       log.emit(event);
       if (event.type === 'action-failed') failureKinds.set(event.key, event.kind);
+      if (event.type === 'action-start') return driftDetected(deps, pass, generation, desired.get(event.key));
       if (event.type !== 'action-done') return;
       if (event.action === 'delete') return deps.drift.forget(event.key);
       const object = desired.get(event.key);
@@ -124,4 +131,17 @@ function passSink(deps: PassDeps, pass: number, desired: ReadonlyMap<string, Des
       }
     },
   };
+}
+
+/**
+ * driftDetected logs and records what drifted when an action is about to restore a spec the
+ * object had converged to, from the observation the pass planned with (the cache's latest).
+ */
+function driftDetected(deps: PassDeps, pass: number, generation: Generation, object: DesiredObject | undefined): void {
+  if (!object || !deps.drift.isCorrection(object)) return;
+  const observed = deps.cache.latest().get(object.backend)?.objects.find((o) => o.key === object.key);
+  const drift = describeDrift(object, observed, generation.drivers.get(object.backend)?.hooks);
+  const fields = drift.fields.map((f) => ({ path: f.path, desired: f.after ?? null, live: f.before ?? null }));
+  deps.log.info({ pass, key: object.key, resource: drift.resource, object: drift.object, fields, drift: drift.text }, 'drift-detected');
+  deps.history.add(drift.resource, 'drift-detected', 'DriftDetected', drift.text);
 }

@@ -22,7 +22,7 @@ export function registerReplicaMetrics(registry: Registry, status: () => Replica
     },
   });
   new Gauge({ name: 'converge_replicas_live', help: 'Live replicas of this workspace (membership not expired).', registers, collect() { this.set(status().liveReplicas); } });
-  new Gauge({ name: 'converge_shards_total', help: 'Shards the workspace resources are spread over.', registers, collect() { this.set(status().shardCount); } });
+  new Gauge({ name: 'converge_shards', help: 'Shards the workspace resources are spread over (a gauge: no _total suffix).', registers, collect() { this.set(status().shardCount); } });
   new Gauge({
     name: 'converge_replica_refused_writes',
     help: 'State and journal writes refused because their shard lease was lost, by where (local: before sending; store: by PostgreSQL).',

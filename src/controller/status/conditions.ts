@@ -12,8 +12,18 @@ export interface Condition {
   lastTransitionTime: string;
 }
 
-/** PassResult is what one pass concluded about one resource. */
-export type PassResult = 'converged' | 'pending' | 'failed' | 'blocked' | 'released';
+/**
+ * PassResult is what one pass concluded about one resource. `blocked`: a safety rule refused to
+ * act on it (its reason names the rule); `suspended`: its manifest asks converge to leave it be.
+ */
+export type PassResult = 'converged' | 'pending' | 'failed' | 'blocked' | 'released' | 'suspended';
+
+/** REFUSAL_REASONS names the condition reason of each safety refusal, Flux style. */
+const REFUSAL_REASONS: Readonly<Record<string, string>> = { MAX_DESTROY: 'DestroyLimit', DELETION_PROTECTED: 'DeletionProtected', STALE_PLAN: 'StalePlan' };
+
+function refusalReason(outcome: ResourceOutcome): string {
+  return REFUSAL_REASONS[outcome.code ?? ''] ?? 'Blocked';
+}
 
 export interface ResourceOutcome {
   key: string;
@@ -43,6 +53,10 @@ export function readyOf(outcome: ResourceOutcome): [ConditionStatus, string] {
       return ['False', 'Progressing'];
     case 'released':
       return ['Unknown', 'NotInManifests'];
+    case 'blocked':
+      return ['False', refusalReason(outcome)];
+    case 'suspended':
+      return ['Unknown', 'Suspended'];
     default:
       return ['False', 'Unavailable'];
   }
@@ -54,7 +68,9 @@ export function syncedOf(outcome: ResourceOutcome): [ConditionStatus, string] {
     case 'failed':
       return ['False', 'ReconcileError'];
     case 'blocked':
-      return ['False', 'Blocked'];
+      return ['False', refusalReason(outcome)];
+    case 'suspended':
+      return ['False', 'Suspended'];
     default:
       return ['True', 'ReconcileSuccess'];
   }

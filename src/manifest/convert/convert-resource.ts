@@ -17,7 +17,8 @@ import type {
 /** convertResource builds the Resource of a document that passed every check. */
 export function convertResource(kind: Kind, value: unknown, source: SourceLocation): Resource {
   const document = value as ManifestShape<Kind, unknown>;
-  const metadata: Metadata = { name: document.metadata.name, labels: { ...(document.metadata.labels ?? {}) } };
+  const { annotations } = document.metadata;
+  const metadata: Metadata = { name: document.metadata.name, labels: { ...(document.metadata.labels ?? {}) }, ...(annotations ? { annotations: { ...annotations } } : {}) };
   const apiVersion = 'converge/v1' as const;
   switch (kind) {
     case 'Backend':
