@@ -75,13 +75,25 @@ describe('SIGKILL during a Seattle reconcile', () => {
     expect(killed).toBeGreaterThan(0);
     await writeFile(join(dir, 'v.yaml'), manifests(server.url, '{wan: 2, lan: 1}')['v.yaml']);
     const final = await runCli(['reconcile', dir, '--json']);
-    expect(final.code, final.stderr + final.stdout.slice(-2000)).toBe(0);
-    expect(reportOf((await runCli(['reconcile', dir, '--json'])).stdout).mutatingCalls).toBe(0);
-    const state0 = await readFile(join(dir, '.converge', 'state.json'), 'utf8');
-    expect(held(), `${state0}\n${JSON.stringify(held().map((v) => v.handle.slice(-12)))}\n${final.stdout}`).toHaveLength(9);
     const state = JSON.parse(await readFile(join(dir, '.converge', 'state.json'), 'utf8')) as { objects: Record<string, { extra: { handles: Record<string, string> } }> };
     const recorded = Object.values(state.objects).flatMap((o) => Object.keys(o.extra.handles));
+    const unrecorded = held().filter((v) => !recorded.includes(v.handle));
+    const context = `${final.stderr}${final.stdout.slice(-2000)}\nunrecorded: ${unrecorded.map((v) => v.handle.slice(-12)).join(' ')}`;
+    // Every set holds exactly what it asks for, and every recorded vessel is held.
+    for (const o of Object.values(state.objects)) expect(Object.values(o.extra.handles).sort(), context).toEqual(['lan', 'wan', 'wan']);
     expect(new Set(recorded).size).toBe(9);
-    expect(held().map((v) => v.handle).sort()).toEqual([...recorded].sort());
+    expect(recorded.every((h) => held().some((v) => v.handle === h))).toBe(true);
+    if (final.code === 0) {
+      // Converged: nothing held that state does not record, and nothing left to do.
+      expect(unrecorded, context).toEqual([]);
+      expect(reportOf((await runCli(['reconcile', dir, '--json'])).stdout).mutatingCalls).toBe(0);
+    } else {
+      // A kill between journaling an acquire and sending it leaves a call that may never have
+      // reached the server; when another call's vessels could be either's, no evidence tells
+      // them apart (vessel-attribution.ts). They are reported, never adopted, never "converged".
+      expect(final.code, context).toBe(3);
+      expect(final.stdout, context).toMatch(/held by the account but by no VesselSet .* cannot be attributed with certainty/);
+      expect(unrecorded.length, context).toBeGreaterThan(0);
+    }
   }, 120_000);
 });

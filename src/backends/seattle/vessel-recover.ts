@@ -131,7 +131,8 @@ function digests(intent: Intent): Set<string> | undefined {
 
 /**
  * settleAcquire accounts for an acquire whose outcome is unknown: settled once its VesselSet holds
- * a vessel that was not held before the call (the apply step or recover adopted what it got);
+ * as many vessels of its type as it asked for that were not held before the call (the apply step
+ * or recover adopted what it got);
  * until then it waits, for the backend's settle grace, so that recover (run on every pass while
  * the intent is unsettled) can adopt vessels that land late, instead of acquiring a second set.
  * After the grace recover settles it and keeps it as a pending acquire (see `remember`).
@@ -139,8 +140,11 @@ function digests(intent: Intent): Set<string> | undefined {
 export function settleAcquire(intent: Intent, observed: readonly ObservedObject[], now: Date, graceMs: number): IntentSettlement | undefined {
   if (intent.method !== 'acquire_resources') return undefined;
   const before = digests(intent) ?? new Set<string>();
-  const held = ((observed[0]?.detail as VesselSetDetail | undefined)?.vessels ?? []).filter((v) => !before.has(handleDigest(v.handle)));
-  if (held.length > 0) return { verdict: 'settled', note: `acquire_resources ${intent.target}: ${intent.key} holds ${held.length} vessel(s) acquired since` };
+  // All or nothing: only as many vessels of its type as it asked for, all new since the call,
+  // account for it (a vessel adopted from some other call of this set must not).
+  const count = Number(intent.target.split('×')[1]);
+  const held = ((observed[0]?.detail as VesselSetDetail | undefined)?.vessels ?? []).filter((v) => v.type === typeOf(intent) && !before.has(handleDigest(v.handle)));
+  if (held.length >= count) return { verdict: 'settled', note: `acquire_resources ${intent.target}: ${intent.key} holds ${held.length} ${typeOf(intent)} vessel(s) acquired since` };
   const waited = now.getTime() - Date.parse(intent.startedAt);
   if (waited < graceMs) return { verdict: 'waiting', message: `acquire_resources ${intent.target} has an unknown outcome; looking for its vessels before acquiring again` };
   return { verdict: 'settled', note: `acquire_resources ${intent.target}: no vessel it could have acquired appeared within ${Math.round(graceMs / 1000)}s` };
