@@ -19,6 +19,7 @@ import type { ResourceOutcome } from '../status/conditions.js';
 import { StatusBoard } from '../status/status-board.js';
 import { DriftTracker } from './drift-tracker.js';
 import { runPass, type PassDeps, type PassSummary } from './run-pass.js';
+import { selectedScope } from './selected-scope.js';
 
 export interface ReconcilerDeps {
   options: ControllerOptions;
@@ -78,6 +79,10 @@ export class Reconciler {
     try {
       const generation = this.deps.generation();
       if (!generation) return;
+      // --target / -l: resources outside the selection are left alone.
+      const selected = selectedScope(generation.manifests, this.deps.options.selection, keys, scope);
+      if (!selected) return;
+      ({ keys, scope } = selected);
       const id = ++this.#passes;
       const recoverNow = recover || this.#recoverNext;
       this.#recoverNext = false;
