@@ -18,6 +18,11 @@ export interface SourceLocation {
 export interface Metadata {
   name: string;
   labels: Record<string, string>;
+  /**
+   * previousNames are names the resource had before (a rename): objects made under them are
+   * managed under this name (src/workspace/renames.ts). Workload kinds only.
+   */
+  previousNames?: string[];
 }
 
 /** CredentialRef is how a credential is named; its value is read only when a backend connects. */

@@ -20,7 +20,7 @@ const IM_AUTH_FILE = 'id = im; type = InfrastructureManager; username = ops; pas
 const IM_AUTH = [{ id: 'im', type: 'InfrastructureManager', username: 'ops', password: 'ops-pw' }, { id: 'dummy', type: 'Dummy' }];
 const SEATTLE = { username: 'alice', api_key: 'K3YALICE012456789BDFGHJMNPQRSTUV' };
 const RADL = (description: string): string =>
-  `${description}network net ( outbound = 'no' )\nsystem node (\ncpu.count >= 1 and\nmemory.size >= 512m and\nnet_interface.0.connection = 'net' and\ndisk.0.image.url = 'mock0://img'\n)\ndeploy node 1\n`;
+  `${description}network net ( outbound = 'no' )\nsystem node (\ncpu.count >= 1 and\nmemory.size >= 512m and\nnet_interface.0.connection = 'net' and\ndisk.0.image.url = 'mock0://img'\n)\ncontextualize ()\ndeploy node 1\n`;
 
 type Sim = Awaited<ReturnType<typeof startSimProcess>>;
 
@@ -113,6 +113,26 @@ describe('converge import', () => {
     expect(config).toMatchObject({ 'converge.owner': owner, 'converge.key': 'Infrastructure/lab/vm/node-0' });
     const plan = await runCli(['plan', dir, '--target', 'Infrastructure/lab']);
     expect(plan.stdout).not.toContain('+ Infrastructure/lab/vm/node-0');
+  });
+
+  it('keeps the live objects of renamed resources (metadata.previousNames): no destroy, no create', async () => {
+    const text = await readFile(join(dir, 'all.yaml'), 'utf8');
+    await writeFile(
+      join(dir, 'all.yaml'),
+      text.replace('metadata: {name: web}', 'metadata: {name: site, previousNames: [web]}').replace('metadata: {name: lab}', 'metadata: {name: lab2, previousNames: [lab]}'),
+    );
+    const plan = await runCli(['plan', dir, '--target', 'Infrastructure/site', '--target', 'Infrastructure/lab2']);
+    expect(plan.stdout).toMatch(/Plan: 0 to create, \d+ to update, 0 to replace, 0 to delete\./);
+    expect(plan.stdout).toContain('~ Infrastructure/site (im)');
+    const applied = await runCli(['reconcile', dir, '--target', 'Infrastructure/site', '--target', 'Infrastructure/lab2', '--json']);
+    expect(applied.code, applied.stdout).toBe(0);
+    const calls = (JSON.parse(applied.stdout.trim().split('\n').at(-1)!) as { calls: Record<string, number> }).calls;
+    expect(calls.CreateInfrastructure ?? 0).toBe(0);
+    expect(calls.DestroyInfrastructure ?? 0).toBe(0);
+    expect(calls['Async.VM.clone'] ?? calls['VM.clone'] ?? 0).toBe(0);
+    const { objects } = await state();
+    expect(Object.keys(objects).filter((k) => k.startsWith('Infrastructure/')).sort()).toEqual(['Infrastructure/lab2/vm/node-0', 'Infrastructure/site']);
+    expect((await runCli(['plan', dir, '--target', 'Infrastructure/site', '--target', 'Infrastructure/lab2'])).code).toBe(0);
   });
 
   it('imports Seattle vessels held by the account: handles recorded, none acquired', async () => {

@@ -17,7 +17,11 @@ import type {
 /** convertResource builds the Resource of a document that passed every check. */
 export function convertResource(kind: Kind, value: unknown, source: SourceLocation): Resource {
   const document = value as ManifestShape<Kind, unknown>;
-  const metadata: Metadata = { name: document.metadata.name, labels: { ...(document.metadata.labels ?? {}) } };
+  const metadata: Metadata = {
+    name: document.metadata.name,
+    labels: { ...(document.metadata.labels ?? {}) },
+    ...(document.metadata.previousNames?.length ? { previousNames: [...document.metadata.previousNames] } : {}),
+  };
   const apiVersion = 'converge/v1' as const;
   switch (kind) {
     case 'Backend':
