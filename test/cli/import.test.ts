@@ -17,7 +17,7 @@ import { imCall } from '../helpers/im-client.js';
 import { XenTestClient } from '../sim/xenapi/helpers.js';
 
 const IM_AUTH_FILE = 'id = im; type = InfrastructureManager; username = ops; password = ops-pw\nid = dummy; type = Dummy\n';
-const IM_AUTH = [{ id: 'im', type: 'InfrastructureManager', username: 'ops', password: 'ops-pw' }, { id: 'dummy', type: 'Dummy' }];
+const IM_AUTH: Array<Record<string, string>> = [{ id: 'im', type: 'InfrastructureManager', username: 'ops', password: 'ops-pw' }, { id: 'dummy', type: 'Dummy' }];
 const SEATTLE = { username: 'alice', api_key: 'K3YALICE012456789BDFGHJMNPQRSTUV' };
 const RADL = (description: string): string =>
   `${description}network net ( outbound = 'no' )\nsystem node (\ncpu.count >= 1 and\nmemory.size >= 512m and\nnet_interface.0.connection = 'net' and\ndisk.0.image.url = 'mock0://img'\n)\ncontextualize ()\ndeploy node 1\n`;

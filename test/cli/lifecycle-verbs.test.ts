@@ -13,7 +13,7 @@ import { CLI, editFile, reportOf, runCli, startSimProcess } from '../helpers/cli
 import { imCall } from '../helpers/im-client.js';
 
 const AUTH = 'id = im; type = InfrastructureManager; username = ops; password = ops-pw\nid = dummy; type = Dummy\n';
-const AUTH_VALUE = [{ id: 'im', type: 'InfrastructureManager', username: 'ops', password: 'ops-pw' }, { id: 'dummy', type: 'Dummy' }];
+const AUTH_VALUE: Array<Record<string, string>> = [{ id: 'im', type: 'InfrastructureManager', username: 'ops', password: 'ops-pw' }, { id: 'dummy', type: 'Dummy' }];
 /** Under CI=true (as CI runs this suite) nothing would ever be asked: the tests set CI themselves. */
 const NO_CI = { CI: '' };
 
