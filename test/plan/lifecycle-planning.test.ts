@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredObject, ObservedObject } from '../../src/backends/driver.js';
 import { selectScope } from '../../src/engine/select/selection.js';
+import { selectedScope } from '../../src/controller/pass/selected-scope.js';
 import type { ManifestSet, Resource } from '../../src/manifest/types.js';
 import { planChanges } from '../../src/plan/plan-changes.js';
 import { planDestroy } from '../../src/plan/plan-destroy.js';
@@ -87,6 +88,23 @@ describe('selection', () => {
       else expect(row.want === undefined ? run() : [...run()!].sort()).toEqual(row.want);
     });
   }
+});
+
+describe('watch passes within a selection', () => {
+  const set = manifests([['Backend', 'im', {}], ['Infrastructure', 'web', { tier: 'web' }], ['Infrastructure', 'db', { tier: 'db' }]]);
+  const keys = ['Infrastructure/web', 'Infrastructure/db/vm/n-0'];
+  it('a full pass becomes a pass over the selection', () => {
+    expect(selectedScope(set, { labels: ['tier=db'] }, keys, undefined)).toEqual({ keys: ['Infrastructure/db/vm/n-0'], scope: new Set(['Infrastructure/db']) });
+  });
+  it('a pass over unselected resources does not run', () => {
+    expect(selectedScope(set, { targets: ['Infrastructure/db'] }, ['Infrastructure/web'], new Set(['Infrastructure/web']))).toBeUndefined();
+  });
+  it('no selection changes nothing', () => {
+    expect(selectedScope(set, undefined, keys, undefined)).toEqual({ keys, scope: undefined });
+  });
+  it('manifests that no longer select anything run no pass', () => {
+    expect(selectedScope(set, { labels: ['tier=cache'] }, keys, undefined)).toBeUndefined();
+  });
 });
 
 describe('renames (metadata.previousNames)', () => {
