@@ -145,6 +145,11 @@ describe('lifecycle verbs', () => {
     const refused = await runCli(['destroy', dir, '--auto-approve', '--max-destroy', '0']);
     expect(refused.code).toBe(6);
     expect(refused.stderr).toMatch(/MAX_DESTROY/);
+    const declined = await inTerminal(['destroy', dir], 'no', NO_CI);
+    expect(declined.output).toContain("Destroy all these objects? Only 'yes' will be accepted");
+    expect(declined.output).toMatch(/Destroy cancelled/);
+    expect(declined.code).toBe(1);
+    expect([...(await liveKeys(sim.url)).keys()].sort()).toEqual(['Infrastructure/db', 'Infrastructure/web']);
     const db = (await liveKeys(sim.url)).get('Infrastructure/db');
 
     const destroyed = await runCli(['destroy', dir, '--auto-approve']);

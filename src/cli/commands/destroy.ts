@@ -41,7 +41,7 @@ export async function destroyCommand(dir: string, out: Output, options: DestroyO
   return runUnderLock(dir, manifests, out, options, `converge destroy ${dir}`, async ({ ws, signal }) => {
     const planOptions = { prune: () => true, scope, destroy: true, generator: GENERATOR };
     let approved;
-    if (approval === 'ask') approved = await approvePlan(ws, out, planOptions, signal, 'Destroy all these objects');
+    if (approval === 'ask') approved = await approvePlan(ws, out, planOptions, signal, { text: "Destroy all these objects? Only 'yes' will be accepted", verb: 'Destroy' });
     else if (!out.json) out.line(renderPlan(await previewPlan(ws, out, planOptions, signal), { color: out.color }));
     const report = await converge(ws, {
       waitMs: options.waitMs,

@@ -67,17 +67,24 @@ export async function reconcileCommand(dir: string, out: Output, options: Reconc
   });
 }
 
+/** Question is what approvePlan asks, and the verb a refusal names (`Apply cancelled`). */
+export interface Question {
+  text: string;
+  verb: 'Apply' | 'Destroy';
+}
+
+const APPLY: Question = { text: APPROVE_QUESTION, verb: 'Apply' };
+
 /**
  * approvePlan shows the plan on the terminal and asks; it returns the plan to apply (as a saved
  * plan, so what runs is what was shown) or throws CANCELLED. A plan without changes is not asked
  * about (the run may still wait for objects to become ready).
  */
-export async function approvePlan(ws: Workspace, out: Output, options: Parameters<typeof previewPlan>[2], signal: AbortSignal, verb = 'Apply'): Promise<Plan | undefined> {
+export async function approvePlan(ws: Workspace, out: Output, options: Parameters<typeof previewPlan>[2], signal: AbortSignal, question: Question = APPLY): Promise<Plan | undefined> {
   const plan = await previewPlan(ws, out, options, signal);
   out.line(renderPlan(plan, { color: out.color }));
   if (!hasChanges(plan)) return undefined;
-  const question = verb === 'Apply' ? APPROVE_QUESTION : `${verb}? Only 'yes' will be accepted`;
-  if (!(await askYes(question, 'converge will perform the actions described above.'))) throw cancelled(verb === 'Apply' ? 'Apply' : 'Destroy');
+  if (!(await askYes(question.text, 'converge will perform the actions described above.'))) throw cancelled(question.verb);
   return plan;
 }
 
