@@ -137,6 +137,23 @@ export interface ApplyResult {
   message?: string;
 }
 
+/**
+ * AdoptContext is what `adopt` gets: an ApplyContext (its `mutate` journals the marker write)
+ * and what state records of this backend's objects (an API without markers refuses handles
+ * another key already holds).
+ */
+export interface AdoptContext extends ApplyContext {
+  records: readonly ObjectRecord[];
+}
+
+/** AdoptResult is what adopting an existing object found and did; state records `ids` and `extra`. */
+export interface AdoptResult {
+  ids: Record<string, string>;
+  extra?: Record<string, unknown>;
+  /** note tells the user what was done (marker written, already marked, handles checked). */
+  note: string;
+}
+
 /** PlanProblem is a reason not to apply, found before any mutating call (e.g. an account limit). */
 export interface PlanProblem {
   key: string;
@@ -232,6 +249,17 @@ export interface Driver {
    * through `ctx.mutate`. Open intents it does not return are settled by observation later.
    */
   recover?(intents: readonly Intent[], ctx: RecoverContext): Promise<RecoveredIntent[]>;
+  /**
+   * adopt takes over an object created outside converge as `desired.key` (`converge import KEY
+   * ID`): read the object by `id` (absent: NOT_FOUND, code IMPORT_NOT_FOUND), refuse one that
+   * carries another owner's marker (OTHER_OWNER) or this owner's marker for another key
+   * (IMPORT_KEY_MISMATCH), then write converge's marker where the backend can carry one (every
+   * call through `ctx.mutate`) and return the ids state must record. Idempotent: an object that
+   * already carries this owner's marker for this key is returned unchanged. It never changes the
+   * object otherwise: the next plan shows how it differs from the manifest. Absent: the backend
+   * type cannot import (the CLI says so).
+   */
+  adopt?(desired: DesiredObject, id: string, ctx: AdoptContext): Promise<AdoptResult>;
   /** check finds plan-time problems (account limits, quotas) before anything is applied. */
   check?(desired: readonly DesiredObject[], observed: readonly ObservedObject[]): PlanProblem[];
   /** events, when the API has an event stream, yields hints until `signal` aborts (watch mode). */

@@ -10,6 +10,8 @@ import { createOutput, type Output } from './output.js';
 import type { SimOptions } from './commands/sim.js';
 import { registerStateCommand } from './commands/state.js';
 import { registerEventsCommand } from './commands/events.js';
+import { registerLifecycleCommands } from './lifecycle-commands.js';
+import { replaceOption, selectionOptions } from './selection-flags.js';
 
 // Commands load on first use: a CLI start pays only for the command it runs.
 type Commands = {
@@ -77,12 +79,13 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
     .option('--check-credentials', 'also check that credential references can be read')
     .action((dir = 'manifests', ...rest) => run((o) => validateCommand(dir, out, { checkCredentials: Boolean(o.checkCredentials) }))(...rest));
 
-  common(program.command('plan [dir]').description('show what reconcile would change (exit 2 when there are changes)'))
+  replaceOption(selectionOptions(common(program.command('plan [dir]').description('show what reconcile would change (exit 2 when there are changes)'))))
     .option('--out <file>', 'save the plan for `reconcile --plan`')
     .option('--prune', 'plan to delete owned objects whose manifest is gone')
     .action((dir = 'manifests', ...rest) => run((o) => planCommand(dir, out, { ...o, ...(o.out ? { out: String(o.out) } : {}) }))(...rest));
 
-  common(program.command('reconcile [dir]').description('make the live infrastructure match the manifests'))
+  replaceOption(selectionOptions(common(program.command('reconcile [dir]').description('make the live infrastructure match the manifests (asks first on a terminal)'))))
+    .option('--auto-approve', 'apply without asking (never asked when stdin is not a terminal or CI is set)')
     .option('--plan <file>', 'apply this saved plan (refused with exit 6 if stale)')
     .option('--wait <duration>', 'how long to keep converging', '10m')
     .option('--prune', 'delete owned objects whose manifest is gone (honours deletionPolicy)')
@@ -102,7 +105,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
       )(...rest),
     );
 
-  common(program.command('watch [dir]').description('keep the live infrastructure converged to the manifests (a controller)'))
+  selectionOptions(common(program.command('watch [dir]').description('keep the live infrastructure converged to the manifests (a controller)')))
     .option('--listen <address>', 'serve /healthz, /metrics, /status and a status page here (loopback only)', '127.0.0.1:9321')
     .option('--listen-any', 'allow --listen on a non-loopback address')
     .option('--resync <duration>', 'period of the full re-read and re-queue (±10% jitter)', '10m')
@@ -151,6 +154,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
 
   registerStateCommand(program, common, (fn) => run((o) => fn(o, out)));
   registerEventsCommand(program, (fn) => run((o) => fn(o, out)));
+  registerLifecycleCommands(program, common, (fn) => run((o) => fn(o, out)));
 
   program
     .command('schema [kind]')

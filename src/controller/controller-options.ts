@@ -4,6 +4,7 @@
  */
 import type { ListenAddress } from './http/listen-address.js';
 import type { Logger } from './log/json-log.js';
+import type { SelectionFlags } from '../engine/select/selection.js';
 
 export interface ControllerOptions {
   dir: string;
@@ -35,6 +36,8 @@ export interface ControllerOptions {
    * it reconciles only the resources of the shards it holds (see replica/replica.ts).
    */
   replica?: { id: string; ttlMs: number; renewMs: number };
+  /** selection limits the controller to the resources `--target` / `-l` select (absent: all). */
+  selection?: SelectionFlags;
   log: Logger;
   generator: string;
   version: string;

@@ -22,9 +22,11 @@ export function buildReport(input: {
   started: number;
   /** scope limits the report to these resources (see scope.ts). */
   scope?: ReadonlySet<string> | undefined;
+  /** destroy reports a `converge destroy`: nothing is desired, only what was deleted, let go or is left. */
+  destroy?: boolean | undefined;
 }): RunReport {
   const { ws, plan, observation, failed } = input;
-  const objects: ObjectReport[] = ws.desired.filter((d) => inScope(input.scope, d.key)).map((d) => {
+  const objects: ObjectReport[] = ws.desired.filter((d) => !input.destroy && inScope(input.scope, d.key)).map((d) => {
     const error = failed.get(d.key);
     if (error) return { key: d.key, result: error.code === 'SKIPPED' ? 'skipped' : 'failed', reason: error.message, code: error.code };
     const unavailable = observation?.unavailable.get(d.backend);

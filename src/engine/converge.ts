@@ -62,6 +62,10 @@ export interface ConvergeOptions {
   recoverJournal?: boolean;
   /** compactJournal (default true) compacts the journal at the end of the run. */
   compactJournal?: boolean;
+  /** replace names live object keys to replace once in this run, even without a change (`--replace`). */
+  replace?: ReadonlySet<string>;
+  /** destroy deletes (or lets go, deletionPolicy Orphan) what the resources in scope own (`converge destroy`). */
+  destroy?: boolean;
 }
 
 interface LoopState {
@@ -73,6 +77,8 @@ interface LoopState {
   budget: DestroyBudget;
   deleted: Set<string>;
   released: Set<string>;
+  /** replaced are the keys whose requested replacement (`--replace`) is done. */
+  replaced: Set<string>;
   /** written is the fingerprint of the state as last stored, to skip writes that change nothing. */
   written: string;
 }
@@ -83,7 +89,7 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
   const deadline = started + options.waitMs;
   const initial = await ws.store.read();
   options = withoutSuspended(ws, initial, options);
-  const loop: LoopState = { state: initial, failed: new Map(), attempts: new Map(), applied: new Map(), budget: new DestroyBudget(options.maxDestroy, options.destroyLimit), deleted: new Set(), released: new Set(), written: contentFingerprint(initial) };
+  const loop: LoopState = { state: initial, failed: new Map(), attempts: new Map(), applied: new Map(), budget: new DestroyBudget(options.maxDestroy, options.destroyLimit), deleted: new Set(), released: new Set(), replaced: new Set(), written: contentFingerprint(initial) };
   // The owner marker written into backends comes from the state: persist it before any mutation,
   // so a crash during the first run cannot leave objects marked with an owner nobody remembers.
   if (initial.serial === 0) await saveState(ws, loop);
@@ -115,6 +121,7 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
     failUnchanged(outcomes, loop);
     for (const o of outcomes) if (o.status === 'done' && o.action.action === 'delete') loop.deleted.add(o.action.key);
     for (const o of outcomes) if (o.status === 'done' && o.action.action === 'forget') loop.released.add(o.action.key);
+    for (const o of outcomes) if (o.status === 'done' && o.action.action === 'replace') loop.replaced.add(o.action.key);
     if (Date.now() >= deadline) break;
     transientStreak = anyTransient ? transientStreak + 1 : 0;
     if (anyTransient) await sleep(backoffDelay(transientStreak, DEFAULT_BACKOFF), undefined, { signal: halted }).catch(() => undefined);
@@ -161,9 +168,11 @@ async function observeAndPlan(
   const { observation } = looked;
   markUnavailable(ws, observation, loop);
   recordObservation(loop.state, observation, ws.desired, now());
-  let plan = planFromSurvey(ws, looked, loop.state, { prune: options.prune, scope: options.scope, generator: options.generator, now: now() });
+  // A replacement is asked for once: later passes converge the new object as usual.
+  const replace = options.replace && new Set([...options.replace].filter((k) => !loop.replaced.has(k)));
+  let plan = planFromSurvey(ws, looked, loop.state, { prune: options.prune, scope: options.scope, generator: options.generator, now: now(), replace, destroy: options.destroy });
   if (pass === 1 && options.savedPlan) plan = checkSavedPlan(options.savedPlan, plan);
-  checkPlan(ws, observation, options.scope);
+  if (!options.destroy) checkPlan(ws, observation, options.scope);
   for (const [key, refusal] of loop.budget.check(plan, loop.failed)) loop.failed.set(key, refusal);
   return { observation, plan };
 }
@@ -257,9 +266,9 @@ async function finish(
   options: ConvergeOptions,
   run: { pass: number; started: number; now: Date },
 ): Promise<RunReport> {
-  const report = buildReport({ ws, plan, observation, failed: loop.failed, deleted: loop.deleted, released: loop.released, passes: run.pass, started: run.started, scope: options.scope });
+  const report = buildReport({ ws, plan, observation, failed: loop.failed, deleted: loop.deleted, released: loop.released, passes: run.pass, started: run.started, scope: options.scope, destroy: options.destroy });
   // A scoped run speaks for its resources only; the controller records the whole set's apply.
-  if (report.outcome === 'converged' && !options.scope) {
+  if (report.outcome === 'converged' && !options.scope && !options.destroy) {
     loop.state.lastApplied = { manifestsDigest: ws.manifests.digest, at: run.now.toISOString(), ...(options.revision ? { revision: options.revision } : {}) };
   }
   await saveState(ws, loop);

@@ -5,6 +5,7 @@
  * backend's plan hooks.
  */
 import { planChanges } from '../plan/plan-changes.js';
+import { planDestroy } from '../plan/plan-destroy.js';
 import type { Plan } from '../plan/types.js';
 import type { StateSnapshot } from '../state/types.js';
 import { inScope } from './scope.js';
@@ -20,6 +21,13 @@ export interface PlanPassOptions {
   scope?: ReadonlySet<string> | undefined;
   generator: string;
   now: Date;
+  /** replace names live object keys to replace even without a change (`--replace`). */
+  replace?: ReadonlySet<string> | undefined;
+  /**
+   * destroy plans the deletion of everything the manifests' resources (in scope) own instead of
+   * converging them (`converge destroy`); deletionPolicy Orphan objects are let go.
+   */
+  destroy?: boolean | undefined;
 }
 
 export function planFromSurvey(ws: Workspace, looked: Survey, state: StateSnapshot, planOptions: PlanPassOptions): Plan {
@@ -32,6 +40,7 @@ export function planFromSurvey(ws: Workspace, looked: Survey, state: StateSnapsh
 
 function planScoped(ws: Workspace, looked: Survey, state: StateSnapshot, options: PlanPassOptions): Plan {
   const { observation } = looked;
+  if (options.destroy) return destroyFromSurvey(ws, looked, state, options);
   const visible = ws.desired.filter((d) => !observation.unavailable.has(d.backend) && inScope(options.scope, d.key));
   const inView = <T extends { key: string }>(items: Iterable<T>): T[] => [...items].filter((i) => inScope(options.scope, i.key));
   return planChanges({
@@ -47,6 +56,29 @@ function planScoped(ws: Workspace, looked: Survey, state: StateSnapshot, options
     blocked: looked.blocked,
     surplus: options.scope ? looked.surplus.filter((s) => inScope(options.scope, s.of)) : looked.surplus,
     gone: observation.gone,
+    ...(options.replace ? { replace: options.replace } : {}),
+  });
+}
+
+function destroyFromSurvey(ws: Workspace, looked: Survey, state: StateSnapshot, options: PlanPassOptions): Plan {
+  const { observation } = looked;
+  const resources = new Map(
+    ws.manifests.resources
+      .filter((r) => r.kind !== 'Backend' && !observation.unavailable.has(r.spec.backend) && inScope(options.scope, `${r.kind}/${r.metadata.name}`))
+      .map((r) => [`${r.kind}/${r.metadata.name}`, r.kind === 'Backend' ? 'Delete' : r.spec.deletionPolicy] as const),
+  );
+  return planDestroy({
+    observed: observation.objects,
+    state,
+    hooks: Object.fromEntries([...ws.drivers].map(([name, d]) => [name, d.hooks])),
+    manifestsDigest: ws.manifests.digest,
+    now: options.now,
+    generator: options.generator,
+    inMotion: looked.inMotion,
+    blocked: looked.blocked,
+    surplus: looked.surplus,
+    gone: observation.gone,
+    resources,
   });
 }
 

@@ -20,6 +20,11 @@ export interface Metadata {
   labels: Record<string, string>;
   /** annotations tell converge how to treat the resource (e.g. `converge.io/suspend`, see engine/suspend.ts). */
   annotations?: Record<string, string>;
+  /**
+   * previousNames are names the resource had before (a rename): objects made under them are
+   * managed under this name (src/workspace/renames.ts). Workload kinds only.
+   */
+  previousNames?: string[];
 }
 
 /** CredentialRef is how a credential is named; its value is read only when a backend connects. */

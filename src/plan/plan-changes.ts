@@ -11,6 +11,7 @@
  * - desired and observed, no change        → noop (listed in `pending` when not ready)
  * - changes that can all be made in place  → update
  * - any change to an immutable path         → replace (delete + create)
+ * - named by `replace` (`--replace KEY`), live → replace, even without a change
  * - observed, not desired: see plan-leftovers.ts (delete, forget, or a note)
  * Deletes wait for the deletes of the objects that depend on them (a VM before its network).
  */
@@ -82,6 +83,9 @@ function planDesired(desired: DesiredObject, observed: ObservedObject | undefine
   const forcing = changes.filter((c) => c.forcesReplacement).map((c) => c.path);
   if (forcing.length > 0) {
     return { ...base, ids: observed.ids, action: 'replace', changes, reason: `${forcing.join(', ')} cannot be changed in place` };
+  }
+  if (input.replace?.has(desired.key)) {
+    return { ...base, ids: observed.ids, action: 'replace', changes, reason: 'replacement requested (--replace)' };
   }
   if (changes.length > 0) {
     return { ...base, ids: observed.ids, action: 'update', changes, reason: `${changes.length} field(s) differ` };

@@ -40,5 +40,12 @@ export interface PlanInput {
   surplus?: readonly SurplusCopy[];
   /** gone maps recorded keys to the backend's proof that they no longer exist. */
   gone?: ReadonlyMap<string, string>;
+  /**
+   * replace names live desired keys to replace (delete, then create) even without a change
+   * (`--replace KEY`). Destroy-then-create, never create-before-destroy: objects are found by
+   * converge's marker (owner + key), so a second live copy of a key would be a surplus copy, and
+   * some backends name objects uniquely (PlanetLab slices). Keys held back stay held back.
+   */
+  replace?: ReadonlySet<string>;
 }
 

@@ -15,6 +15,7 @@ import { openDriver } from '../backends/registry.js';
 import type { EventSink } from '../engine/events.js';
 import { RunStats } from '../engine/run-stats.js';
 import type { Workspace } from '../engine/workspace.js';
+import { renamesOf, renamingDriver, renamingStore } from './renames.js';
 
 export interface WorkspaceOptions {
   dir: string;
@@ -68,14 +69,20 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 export async function openWorkspace(options: WorkspaceOptions, manifests?: ManifestSet, store?: StateStore): Promise<Workspace> {
   const set = manifests ?? (await loadValidManifests(options.dir));
-  const stateStore = store ?? openStore(options.dir, options);
+  const rename = renamesOf(set);
+  const opened = store ?? openStore(options.dir, options);
+  // Renamed resources (metadata.previousNames) keep their objects: see renames.ts.
+  const stateStore = rename ? renamingStore(opened, rename) : opened;
   const stats = new RunStats();
   const backends = new Map<string, BackendResource>();
   for (const r of set.resources) if (r.kind === 'Backend') backends.set(r.metadata.name, r);
   const drivers = new Map<string, Driver>();
   const stateDir = dirname(statePathFor(options.dir, options.statePath));
   try {
-    for (const backend of backends.values()) drivers.set(backend.metadata.name, await openDriver(backend, { stateDir, stats, sink: options.sink }));
+    for (const backend of backends.values()) {
+      const driver = await openDriver(backend, { stateDir, stats, sink: options.sink });
+      drivers.set(backend.metadata.name, rename ? renamingDriver(driver, rename) : driver);
+    }
   } catch (error) {
     await Promise.all([...drivers.values()].map((d) => d.close()));
     throw error;

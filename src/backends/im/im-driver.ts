@@ -10,10 +10,11 @@ import type { XmlRpcClient } from '../../xmlrpc/client.js';
 import { clientForBackend, endpointName, retryReporter } from '../backend-client.js';
 import type { Intent, ObjectRecord } from '../../state/types.js';
 import { runExclusive } from '../../util/keyed-mutex.js';
-import type { ApplyContext, ApplyResult, DesiredObject, Driver, FieldChange, IntentSettlement, LookupResult, ObserveContext, ObservedObject, SettleContext } from '../driver.js';
+import type { AdoptContext, AdoptResult, ApplyContext, ApplyResult, DesiredObject, Driver, FieldChange, IntentSettlement, LookupResult, ObserveContext, ObservedObject, SettleContext } from '../driver.js';
 import type { DriverDeps } from '../driver-deps.js';
 import { parseAuthFile, type AuthEntry } from './auth-file.js';
 import { ImApi } from './im-api.js';
+import { adoptIm } from './im-adopt.js';
 import { createIm, deleteIm, updateIm } from './im-apply.js';
 import { classifyImFault } from './im-errors.js';
 import { lookupIm } from './im-lookup.js';
@@ -51,6 +52,11 @@ export class ImDriver implements Driver {
   expand(resource: WorkloadResource): DesiredObject[] {
     if (resource.kind !== 'Infrastructure') throw new ConvergeError('INVALID', 'KIND_UNSUPPORTED', `backend type im does not serve ${resource.kind}`);
     return expandInfrastructure(resource as InfrastructureResource);
+  }
+
+  /** adopt marks an infrastructure created outside converge (im-adopt.ts). */
+  adopt(desired: DesiredObject, infId: string, ctx: AdoptContext): Promise<AdoptResult> {
+    return adoptIm(this.#api, this.name, desired, infId, ctx);
   }
 
   observe(ctx: ObserveContext): Promise<ObservedObject[]> {

@@ -36,7 +36,7 @@ export function keyFilter(keys: readonly string[]): string {
   return `converge\\.key = '(${keys.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})'`;
 }
 
-function markerRadl(marker: OwnershipMarker): string {
+export function markerRadl(marker: OwnershipMarker): string {
   return `description ${MARKER_ID} (\nconverge.owner = ${quote(marker.owner)} and\nconverge.key = ${quote(marker.key)}\n)`;
 }
 

@@ -6,6 +6,7 @@
  * Credentials are the PLC account (password auth, traded for a session); node access is the
  * Backend's `ssh` settings (or, for `url: embedded`, the simulator's in-process pipe).
  */
+import { adoptSlice } from './apply/slice-adopt.js';
 import { ConvergeError } from '../../errors/converge-error.js';
 import type { Secret } from '../../errors/secret.js';
 import type { EventSink } from '../../engine/events.js';
@@ -14,6 +15,8 @@ import type { Intent, ObjectRecord } from '../../state/types.js';
 import type { XmlRpcClient } from '../../xmlrpc/client.js';
 import { clientForBackend, retryReporter } from '../backend-client.js';
 import type {
+  AdoptContext,
+  AdoptResult,
   ApplyContext,
   ApplyResult,
   DesiredObject,
@@ -114,6 +117,11 @@ export class PlanetLabDriver implements Driver {
 
   update(desired: DesiredObject, observed: ObservedObject, _changes: FieldChange[], ctx: ApplyContext): Promise<ApplyResult> {
     return isSliverKey(desired.key) ? applySliver(this.#sliverDeps(), desired, observed, ctx) : updateSlice(this.#sliceDeps(), desired, observed, ctx);
+  }
+
+  /** adopt marks a slice created outside converge (apply/slice-adopt.ts). */
+  adopt(desired: DesiredObject, id: string, ctx: AdoptContext): Promise<AdoptResult> {
+    return adoptSlice(this.#api, this.name, desired, id, ctx);
   }
 
   delete(observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult> {

@@ -11,6 +11,8 @@ import type { XmlRpcClient } from '../../xmlrpc/client.js';
 import { clientForBackend, endpointName, retryReporter } from '../backend-client.js';
 import type { FieldChange } from '../../plan/types.js';
 import type {
+  AdoptContext,
+  AdoptResult,
   ApplyContext,
   ApplyResult,
   DesiredObject,
@@ -27,6 +29,7 @@ import type {
 import type { DriverDeps } from '../driver-deps.js';
 import { SeattleApi } from './seattle-api.js';
 import { parseSeattleCredentials } from './seattle-credentials.js';
+import { adoptVessels } from './vessel-adopt.js';
 import { applyVesselSet, releaseVesselSet } from './vessel-apply.js';
 import { checkCredits } from './vessel-check.js';
 import { observeVessels, type AccountView } from './vessel-observe.js';
@@ -59,6 +62,11 @@ export class SeattleDriver implements Driver {
   expand(resource: WorkloadResource): DesiredObject[] {
     if (resource.kind !== 'VesselSet') throw new ConvergeError('INVALID', 'KIND_UNSUPPORTED', `backend type seattle does not serve ${resource.kind}`);
     return expandVesselSet(resource as VesselSetResource);
+  }
+
+  /** adopt records vessels acquired outside converge (vessel-adopt.ts). */
+  adopt(desired: DesiredObject, id: string, ctx: AdoptContext): Promise<AdoptResult> {
+    return adoptVessels(this.#api, this.name, desired, id, ctx);
   }
 
   async observe(ctx: ObserveContext): Promise<ObservedObject[]> {

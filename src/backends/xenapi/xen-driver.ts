@@ -11,12 +11,13 @@ import { ConvergeError } from '../../errors/converge-error.js';
 import type { FieldChange } from '../../plan/types.js';
 import type { Intent, ObjectRecord } from '../../state/types.js';
 import type {
-  ApplyContext, ApplyResult, DesiredObject, Driver, IntentSettlement, LookupResult, ObserveContext, ObservedObject, ObserveHint, RecoverContext, RecoveredIntent,
+  AdoptContext, AdoptResult, ApplyContext, ApplyResult, DesiredObject, Driver, IntentSettlement, LookupResult, ObserveContext, ObservedObject, ObserveHint, RecoverContext, RecoveredIntent,
 } from '../driver.js';
 import type { DriverDeps } from '../driver-deps.js';
 import { clientOptionsForBackend, endpointName, retryReporter } from '../backend-client.js';
 import type { Actor } from './apply/actor.js';
 import { XenApi } from './api/xen-api.js';
+import { adoptVm } from './apply/adopt.js';
 import { createNetwork, createVm } from './apply/create.js';
 import { parseXenCredentials } from './session/credentials.js';
 import { deleteObject } from './apply/delete.js';
@@ -92,6 +93,11 @@ export class XenDriver implements Driver {
     if (detail?.kind !== 'vm') return { ids: observed.ids };
     await realizeVm(this.#actor(desired.key, ctx), desired.spec as unknown as XenVmSpec, detail.facts);
     return { ids: observed.ids };
+  }
+
+  /** adopt marks a VM created outside converge (apply/adopt.ts). */
+  adopt(desired: DesiredObject, id: string, ctx: AdoptContext): Promise<AdoptResult> {
+    return adoptVm(this.#actor(desired.key, ctx), this.name, desired, id);
   }
 
   delete(observed: ObservedObject, ctx: ApplyContext): Promise<ApplyResult> {

@@ -7,15 +7,18 @@ import { writeFile } from 'node:fs/promises';
 import { checkPlan } from '../../engine/check-plan.js';
 import { planFromSurvey, settleGraceFor } from '../../engine/plan-pass.js';
 import { survey } from '../../engine/survey.js';
+import { replaceKeys } from '../../engine/select/replace-keys.js';
+import { selectScope } from '../../engine/select/selection.js';
 import { renderPlan } from '../../plan/render.js';
 import { hasChanges } from '../../plan/types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { openWorkspace } from '../../workspace/open-workspace.js';
 import type { CommonOptions } from '../options.js';
 import type { Output } from '../output.js';
+import type { SelectionOptions } from '../selection-flags.js';
 import { GENERATOR } from '../version.js';
 
-export interface PlanOptions extends CommonOptions {
+export interface PlanOptions extends CommonOptions, SelectionOptions {
   out?: string;
   prune?: boolean;
 }
@@ -24,6 +27,8 @@ export async function planCommand(dir: string, out: Output, options: PlanOptions
   const quiet: Output = { ...out, emit: () => undefined };
   const ws = await openWorkspace({ dir, ...pick(options), sink: out.json ? quiet : out });
   try {
+    const scope = selectScope(ws.manifests, { targets: options.target, labels: options.selector });
+    const replace = replaceKeys(ws.desired, options.replace, scope);
     const state = await ws.store.read();
     const signal = new AbortController().signal;
     const now = new Date();
@@ -32,9 +37,9 @@ export async function planCommand(dir: string, out: Output, options: PlanOptions
     const { observation } = looked;
     for (const [backend, error] of observation.unavailable) out.error(`backend ${backend} could not be observed: ${error.message} [${error.code}]`);
     if (observation.unavailable.size > 0) return EXIT.failure;
-    checkPlan(ws, observation);
+    checkPlan(ws, observation, scope);
     const prune = (backend: string): boolean => Boolean(options.prune) || Boolean(ws.backends.get(backend)?.spec.prune);
-    const plan = planFromSurvey(ws, looked, state, { prune, generator: GENERATOR, now });
+    const plan = planFromSurvey(ws, looked, state, { prune, scope, replace, generator: GENERATOR, now });
     if (options.out) await writeFile(options.out, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
     if (out.json) out.record(plan);
     else {

@@ -4,98 +4,91 @@
  * manifests or the live infrastructure changed since it was made. Invalid manifests exit 4
  * before any backend is contacted or the state is touched; a lock held by another live run
  * exits 5 naming the holder.
+ *
+ * On a terminal (stdin a TTY, `CI` unset) it first shows the plan and applies it only after the
+ * answer `yes` (see ../confirm.ts); `--auto-approve` skips the question. `--target`, `-l` and
+ * `--replace` limit and force what is planned (src/engine/select/).
  */
-import { readFile } from 'node:fs/promises';
-import { ConvergeError } from '../../errors/converge-error.js';
 import { converge } from '../../engine/converge.js';
 import type { RunReport } from '../../engine/report.js';
-import { PLAN_FORMAT_VERSION, type Plan } from '../../plan/types.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
-import { loadValidManifests, openStore, openWorkspace } from '../../workspace/open-workspace.js';
+import { replaceKeys } from '../../engine/select/replace-keys.js';
+import { selectScope } from '../../engine/select/selection.js';
+import type { Workspace } from '../../engine/workspace.js';
+import { readPlanFile } from '../../plan/read-plan-file.js';
+import { renderPlan } from '../../plan/render.js';
+import { hasChanges, type Plan } from '../../plan/types.js';
+import { approvalFor, APPROVE_QUESTION, askYes, cancelled } from '../confirm.js';
+import { type ExitCode } from '../exit-codes.js';
+import { loadValidManifests } from '../../workspace/open-workspace.js';
 import type { CommonOptions } from '../options.js';
 import type { Output } from '../output.js';
+import { previewPlan } from '../preview-plan.js';
+import { runUnderLock } from '../run-under-lock.js';
+import type { SelectionOptions } from '../selection-flags.js';
 import { manifestsRevision } from '../../workspace/revision.js';
 import { GENERATOR } from '../version.js';
-import { workspaceOptions } from './plan.js';
 
-export interface ReconcileOptions extends CommonOptions {
+export interface ReconcileOptions extends CommonOptions, SelectionOptions {
   plan?: string;
   waitMs: number;
   prune?: boolean;
   maxDestroy?: number;
   lockTimeoutMs: number;
   parallelism: number;
+  autoApprove?: boolean;
 }
 
 export async function reconcileCommand(dir: string, out: Output, options: ReconcileOptions): Promise<ExitCode> {
   const manifests = await loadValidManifests(dir);
+  const scope = selectScope(manifests, { targets: options.target, labels: options.selector });
   const savedPlan = options.plan ? await readPlanFile(options.plan) : undefined;
-  const store = openStore(dir, workspaceOptions(options) as { statePath?: string; owner?: string });
-  const lock = await store.acquire({
-    timeoutMs: options.lockTimeoutMs,
-    command: `converge reconcile ${dir}`,
-    onStaleTakeover: (stale) => out.emit({ type: 'lock-takeover', holder: `${stale.user}@${stale.host} pid ${stale.pid}` }),
+  // --json output is for machines: it is never interleaved with a question.
+  const ask = !savedPlan && !options.json && approvalFor(options.autoApprove) === 'ask';
+  return runUnderLock(dir, manifests, out, options, `converge reconcile ${dir}`, async ({ ws, signal }) => {
+    const replace = replaceKeys(ws.desired, options.replace, scope);
+    const prune = (backend: string): boolean => Boolean(options.prune) || Boolean(ws.backends.get(backend)?.spec.prune);
+    const approved = ask ? await approvePlan(ws, out, { prune, scope, replace, generator: GENERATOR }, signal) : savedPlan;
+    const revision = await manifestsRevision(dir);
+    const report = await converge(ws, {
+      waitMs: options.waitMs,
+      prune,
+      globalLimit: options.parallelism,
+      ...(options.maxDestroy !== undefined ? { maxDestroy: options.maxDestroy } : {}),
+      ...(approved ? { savedPlan: approved } : {}),
+      ...(revision ? { revision } : {}),
+      ...(scope ? { scope } : {}),
+      ...(replace ? { replace } : {}),
+      signal,
+      sink: out,
+      generator: GENERATOR,
+    });
+    printReport(report, out);
+    return report.exitCode;
   });
-  const abort = new AbortController();
-  const onSignal = (): void => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // A lost lease (taken over, or not renewable before it would expire) stops every call at once:
-  // another holder may already act, and our writes would be refused by fencing anyway.
-  const onLeaseLost = (): void => abort.abort(lock.signal.reason);
-  lock.signal.addEventListener('abort', onLeaseLost, { once: true });
-  try {
-    const ws = await openWorkspace({ dir, ...workspaceOptions(options), sink: out }, manifests, store);
-    try {
-      const revision = await manifestsRevision(dir);
-      const report = await converge(ws, {
-        waitMs: options.waitMs,
-        prune: (backend) => Boolean(options.prune) || Boolean(ws.backends.get(backend)?.spec.prune),
-        globalLimit: options.parallelism,
-        ...(options.maxDestroy !== undefined ? { maxDestroy: options.maxDestroy } : {}),
-        ...(savedPlan ? { savedPlan } : {}),
-        ...(revision ? { revision } : {}),
-        signal: abort.signal,
-        sink: out,
-        generator: GENERATOR,
-      }).catch((error: unknown) => {
-        throw leaseLost(lock.signal) ? lock.signal.reason : error;
-      });
-      printReport(report, out);
-      if (leaseLost(lock.signal)) {
-        out.error(`${(lock.signal.reason as Error).message}; the run stopped, the next run settles what it left [LEASE_LOST]`);
-        return EXIT.failure;
-      }
-      return report.exitCode;
-    } finally {
-      await ws.close();
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    lock.signal.removeEventListener('abort', onLeaseLost);
-    await lock.release();
-  }
 }
 
-function leaseLost(signal: AbortSignal): boolean {
-  return signal.aborted && (signal.reason as { code?: string } | undefined)?.code === 'LEASE_LOST';
+/** Question is what approvePlan asks, and the verb a refusal names (`Apply cancelled`). */
+export interface Question {
+  text: string;
+  verb: 'Apply' | 'Destroy';
 }
 
-async function readPlanFile(path: string): Promise<Plan> {
-  let plan: Plan;
-  try {
-    plan = JSON.parse(await readFile(path, 'utf8')) as Plan;
-  } catch (error) {
-    throw new ConvergeError('INVALID', 'PLAN_FILE_INVALID', `${path}: cannot read a plan: ${(error as Error).message}`);
-  }
-  if (plan.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.actions)) {
-    throw new ConvergeError('INVALID', 'PLAN_FILE_INVALID', `${path}: not a converge plan of format version ${PLAN_FORMAT_VERSION}`);
-  }
+const APPLY: Question = { text: APPROVE_QUESTION, verb: 'Apply' };
+
+/**
+ * approvePlan shows the plan on the terminal and asks; it returns the plan to apply (as a saved
+ * plan, so what runs is what was shown) or throws CANCELLED. A plan without changes is not asked
+ * about (the run may still wait for objects to become ready).
+ */
+export async function approvePlan(ws: Workspace, out: Output, options: Parameters<typeof previewPlan>[2], signal: AbortSignal, question: Question = APPLY): Promise<Plan | undefined> {
+  const plan = await previewPlan(ws, out, options, signal);
+  out.line(renderPlan(plan, { color: out.color }));
+  if (!hasChanges(plan)) return undefined;
+  if (!(await askYes(question.text, 'converge will perform the actions described above.'))) throw cancelled(question.verb);
   return plan;
 }
 
-function printReport(report: RunReport, out: Output): void {
+export function printReport(report: RunReport, out: Output): void {
   if (out.json) return out.record({ type: 'report', ...report });
   const settled = (o: RunReport['objects'][number]): boolean => o.result === 'converged' || o.result === 'deleted' || o.result === 'released';
   const ok = report.objects.filter(settled).length;

@@ -115,6 +115,11 @@ async function moveInState(store: StateStoreWithTransfer, from: string, to: stri
   });
   if (out.json) out.record({ type: 'state-mv', from, to, renamed, serial });
   else out.line(`Moved ${renamed.length} key(s) in state (serial ${serial}), no backend was called:\n${renamed.map(([a, b]) => `  ${a} → ${b}`).join('\n')}`);
+  // Markers on IM, XenAPI and PlanetLab objects still name the old key: observation would find
+  // them there. A resource rename is `metadata.previousNames` (src/workspace/renames.ts).
+  if (!out.json && renamed.some(([a]) => !a.startsWith('VesselSet/'))) {
+    out.line('note: IM, XenAPI and PlanetLab objects carry their key in converge\'s marker on the backend, which `state mv` does not change; to rename a resource, add `metadata.previousNames: [<old name>]` to it instead (docs/LIFECYCLE.md)');
+  }
   return EXIT.ok;
 }
 

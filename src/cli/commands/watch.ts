@@ -19,6 +19,9 @@ import type { CommonOptions } from '../options.js';
 import { GENERATOR, VERSION } from '../version.js';
 
 export interface WatchOptions extends CommonOptions {
+  /** target and selector are `--target` and `-l` (see src/engine/select/selection.ts). */
+  target?: string[];
+  selector?: string[];
   listen: string;
   listenAny: boolean;
   resyncMs: number;
@@ -80,6 +83,7 @@ export async function watchCommand(dir: string, options: WatchOptions): Promise<
       debounceMs: options.debounceMs,
       lockTimeoutMs: options.lockTimeoutMs,
       ...(replica ? { replica } : {}),
+      ...(options.target || options.selector ? { selection: { targets: options.target ?? [], labels: options.selector ?? [] } } : {}),
       log,
       generator: GENERATOR,
       version: VERSION,

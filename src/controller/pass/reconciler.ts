@@ -21,6 +21,7 @@ import { EventHistory } from '../events/event-history.js';
 import { recordOutcome, recordResumed } from '../events/outcome-events.js';
 import { DriftTracker } from './drift-tracker.js';
 import { runPass, type PassDeps, type PassSummary } from './run-pass.js';
+import { selectedScope } from './selected-scope.js';
 
 export interface ReconcilerDeps {
   options: ControllerOptions;
@@ -83,6 +84,10 @@ export class Reconciler {
     try {
       const generation = this.deps.generation();
       if (!generation) return;
+      // --target / -l: resources outside the selection are left alone.
+      const selected = selectedScope(generation.manifests, this.deps.options.selection, keys, scope);
+      if (!selected) return;
+      ({ keys, scope } = selected);
       const id = ++this.#passes;
       // Suspended resources get no pass at all: they are reported suspended and left alone.
       const suspended = keys.filter((key) => generation.suspended.has(key));

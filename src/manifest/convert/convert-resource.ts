@@ -18,7 +18,12 @@ import type {
 export function convertResource(kind: Kind, value: unknown, source: SourceLocation): Resource {
   const document = value as ManifestShape<Kind, unknown>;
   const { annotations } = document.metadata;
-  const metadata: Metadata = { name: document.metadata.name, labels: { ...(document.metadata.labels ?? {}) }, ...(annotations ? { annotations: { ...annotations } } : {}) };
+  const metadata: Metadata = {
+    name: document.metadata.name,
+    labels: { ...(document.metadata.labels ?? {}) },
+    ...(annotations ? { annotations: { ...annotations } } : {}),
+    ...(document.metadata.previousNames?.length ? { previousNames: [...document.metadata.previousNames] } : {}),
+  };
   const apiVersion = 'converge/v1' as const;
   switch (kind) {
     case 'Backend':

@@ -7,7 +7,7 @@ import type { BackendType, CredentialRef, DeletionPolicy, Kind, PlanetLabSshSett
 export interface ManifestShape<K extends Kind, S> {
   apiVersion: 'converge/v1';
   kind: K;
-  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; previousNames?: string[] };
   spec: S;
 }
 
