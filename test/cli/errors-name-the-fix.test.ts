@@ -55,6 +55,6 @@ describe.concurrent('errors that name the fix', () => {
     expect(events.filter((e) => e.type === 'retry')).toEqual([]);
     expect(events.find((e) => e.type === 'observe-failed')).toMatchObject({ code });
     expect(events.at(-1)).toMatchObject({ type: 'error' });
-    expect(events.filter((e) => e.type.toString().startsWith('action-'))).toEqual([]);
+    expect(events.filter((e) => String(e.type).startsWith('action-'))).toEqual([]);
   });
 });
