@@ -26,7 +26,7 @@ function sourceCodes(): Set<string> {
   const patterns = [
     new RegExp(`'(?:${kinds})',\\s*'([A-Z][A-Z0-9_]+)'`, 'g'), // new ConvergeError('KIND', 'CODE' …), [pattern, 'KIND', 'CODE']
     /\bcode: '([A-Z][A-Z0-9_]+)'/g, // { kind, code: 'CODE' }
-    /\? '([A-Z]+_[A-Z0-9_]+)' : '([A-Z]+_[A-Z0-9_]+)'/g, // a code chosen by a condition
+    new RegExp(`ConvergeError\\(\\s*'(?:${kinds})',\\s*[^,]*\\? '([A-Z]+_[A-Z0-9_]+)' : '([A-Z]+_[A-Z0-9_]+)'`, 'g'), // a code chosen by a condition
     /fallbackCode = '([A-Z][A-Z0-9_]+)'/g,
   ];
   for (const file of filesUnder(join(ROOT, 'src'), '.ts').filter((f) => !f.includes('/sim/'))) {
