@@ -7,7 +7,7 @@
  * never rebuilds dist/ under the feet of tests running next to it. One install, ~20–40 s.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,13 +22,15 @@ const GITOPS = join(ROOT, 'docs', 'GITOPS.md');
 
 let dir: string;
 let tarball: string;
+let packedFiles: Set<string>;
 
 beforeAll(async () => {
   assertBuilt();
   dir = await mkdtemp(join(tmpdir(), 'converge-gitops-'));
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, env: cleanEnv({}) });
-  const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
+  const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = join(dir, packed!.filename);
+  packedFiles = new Set(packed!.files.map((f) => f.path));
 }, 120_000);
 
 afterAll(async () => {
@@ -68,6 +70,16 @@ function stateEnv(): Record<string, string> {
     PGPASSWORD: pg.password,
   };
 }
+
+describe('the packed tarball', () => {
+  it('ships the CLI, the schemas, the example manifests, the docs and the LICENSE; no sources or tests', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    for (const path of [pkg.bin.converge!, 'schemas/manifest.schema.json', 'schemas/backend.schema.json', 'manifests/web.yaml', 'manifests/credentials/im-auth.dat', 'docs/INSTALL.md', 'LICENSE']) {
+      expect(packedFiles, path).toContain(path);
+    }
+    expect([...packedFiles].filter((f) => /^(test|src|bench|dist\/bench)\/|\.converge\/|\.map$/.test(f))).toEqual([]);
+  });
+});
 
 describe('docs/GITOPS.md', () => {
   it('marks commands for testing, and the workflow runs only those commands', async () => {
