@@ -36,6 +36,7 @@ const HINTS: Record<string, string> = {
 };
 
 const TLS_HINT = 'the server certificate is not trusted: set spec.tls.caFile to the CA that signed it (or fix the URL\'s host name)';
+const HANDSHAKE_HINT = 'the TLS handshake failed: does this port speak https (check the scheme of spec.url)?';
 
 /** transportError maps a socket-level failure of `method` to a ConvergeError naming `where`. */
 export function transportError(method: string, error: unknown, where: string): ConvergeError {
@@ -43,8 +44,9 @@ export function transportError(method: string, error: unknown, where: string): C
   if (err?.name === 'AbortError') return new ConvergeError('TERMINAL', 'ABORTED', `${method}: aborted`, { method });
   const code = err?.code ?? 'UNKNOWN';
   const what = code === 'UNKNOWN' ? String(err?.message ?? error) : code;
-  if (TLS_CODES.test(code)) {
-    return new ConvergeError('TERMINAL', 'XMLRPC_TLS', `${method}: ${what} from ${where}: ${TLS_HINT}`, { method, errno: code });
+  if (TLS_CODES.test(code) || code === 'EPROTO') {
+    const hint = code === 'EPROTO' ? HANDSHAKE_HINT : TLS_HINT;
+    return new ConvergeError('TERMINAL', 'XMLRPC_TLS', `${method}: ${what} from ${where}: ${hint}`, { method, errno: code });
   }
   const hint = HINTS[code];
   return new ConvergeError('TRANSIENT', 'XMLRPC_TRANSPORT', `${method}: ${what} from ${where}${hint ? `: ${hint}` : ''}`, { method, errno: code });
