@@ -92,14 +92,15 @@ export class XmlRpcClient {
   readonly #options: XmlRpcClientOptions;
   readonly #agent: http.Agent;
   readonly #limiter: RateLimiter;
-  readonly #closed = new AbortController();
+  /** #inFlight are the requests sent and not yet answered, destroyed by close(). */
+  readonly #inFlight = new Set<http.ClientRequest>();
+  #closed = false;
   readonly #where: string;
 
   constructor(options: XmlRpcClientOptions) {
     this.url = new URL(options.url);
     this.#options = options;
     this.#where = endpointText(this.url, options.endpointLabel);
-    setMaxListeners(0, this.#closed.signal);
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16, timeout: options.connectTimeoutMs ?? 10_000 };
     this.#agent =
       this.url.protocol === 'https:'
@@ -118,9 +119,6 @@ export class XmlRpcClient {
     const started = Date.now();
     // One run-wide signal is shared by thousands of concurrent requests, each adding a listener.
     if (options.signal) setMaxListeners(0, options.signal);
-    if (this.#closed.signal.aborted) throw new ConvergeError('TERMINAL', 'ABORTED', `${method}: the client of ${this.#where} is closed`, { method });
-    const signal = options.signal ? AbortSignal.any([options.signal, this.#closed.signal]) : this.#closed.signal;
-    options = { ...options, signal };
     try {
       await this.#limiter.take(options.signal);
       const body = await this.#post(method, encodeCall(method, params), options);
@@ -143,7 +141,8 @@ export class XmlRpcClient {
 
   /** close aborts the calls in flight (ABORTED, never retried), refuses new ones, and drops the sockets. */
   close(): void {
-    this.#closed.abort();
+    this.#closed = true;
+    for (const request of this.#inFlight) request.destroy(closedError());
     this.#agent.destroy();
   }
 
@@ -154,6 +153,7 @@ export class XmlRpcClient {
   #post(method: string, xml: string, options: CallOptions): Promise<Buffer> {
     const transport = this.url.protocol === 'https:' ? https : http;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 60_000;
+    if (this.#closed) return Promise.reject(closedError());
     return new Promise<Buffer>((resolve, reject) => {
       const request = transport.request(
         this.url,
@@ -173,10 +173,17 @@ export class XmlRpcClient {
       request.setTimeout(timeoutMs, () => {
         request.destroy(timeoutError(method, timeoutMs, this.#where));
       });
+      this.#inFlight.add(request);
+      request.on('close', () => this.#inFlight.delete(request));
       request.on('error', reject);
       request.end(xml);
     });
   }
+}
+
+/** closedError is how a call cut short by close() fails: an AbortError, mapped to ABORTED. */
+function closedError(): Error {
+  return Object.assign(new Error('the client was closed'), { name: 'AbortError' });
 }
 
 /** trustedCas: the CA certificates to trust, from caFile and caPem (undefined: the system's). */
