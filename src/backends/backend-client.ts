@@ -22,6 +22,7 @@ export function clientOptionsForBackend(deps: DriverDeps, classifyFault?: (fault
     ...(spec.tls.caFile ? { caFile: spec.tls.caFile } : {}),
     insecureSkipVerify: spec.tls.insecureSkipVerify,
     ...(classifyFault ? { classifyFault } : {}),
+    endpointLabel: `backend ${deps.backend.metadata.name}`,
     onCall: (event) => deps.stats.recordCall(event),
   };
 }

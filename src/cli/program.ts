@@ -158,7 +158,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
 
   program
     .command('schema [kind]')
-    .description('print the JSON Schema of a kind (Backend, Infrastructure, Slice, VesselSet), or all')
+    .description('print the JSON Schema of any manifest document (selects the kind by `kind`), or of one kind (Backend, Infrastructure, Slice, VesselSet)')
     .action((kind: string | undefined, ...rest) => run(() => schemaCommand(kind, out))(...rest));
 
   program

@@ -47,6 +47,15 @@ export function schemaFor(kind: Kind): JsonSchema {
 }
 
 /**
+ * manifestSchema returns schemas/manifest.schema.json: one schema for any manifest document, which
+ * selects its kind's schema by `kind` (generated from the kinds' schemas by `npm run schemas`).
+ * It is what `converge schema` prints with no kind and what the examples' modelines name.
+ */
+export function manifestSchema(): JsonSchema {
+  return JSON.parse(readFileSync(join(SCHEMA_DIR, 'manifest.schema.json'), 'utf8')) as JsonSchema;
+}
+
+/**
  * validateAgainstSchema checks a plain document value against its kind's schema and returns
  * every error (allErrors), or an empty list. Errors are verbose (they carry their schema) and
  * hold the offending data, so never print them raw: see describeSchemaErrors.

@@ -262,7 +262,8 @@ export type DiagnosticCode =
   | 'SLICE_CONTROLLER'
   | 'SLICE_RENEWAL'
   | 'SLICE_SLIVERS'
-  | 'SLICE_TAGS';
+  | 'SLICE_TAGS'
+  | 'BACKEND_TYPE_UNSUPPORTED';
 
 export interface Diagnostic {
   severity: Severity;

@@ -5,6 +5,7 @@
  * | failure                                        | kind        | code                  |
  * |------------------------------------------------|-------------|-----------------------|
  * | connection refused/reset, socket hang up, DNS  | TRANSIENT   | XMLRPC_TRANSPORT      |
+ * | TLS: certificate not trusted, name mismatch    | TERMINAL    | XMLRPC_TLS            |
  * | no reply within the timeout                    | TRANSIENT   | XMLRPC_TIMEOUT        |
  * | HTTP 429 / 5xx                                 | TRANSIENT   | XMLRPC_HTTP_<status>  |
  * | HTTP 401 / 403                                 | UNAUTHORIZED| XMLRPC_HTTP_<status>  |
@@ -15,8 +16,11 @@
  * A fault whose faultCode is a name rather than a number (fedd sends "Access Denied") keeps it as
  * `faultName`; `faultCode` is then NaN. With `clientCertificate`, HTTPS calls present that
  * certificate and key (fedd identifies callers by their certificate).
- * | aborted by the caller's signal                 | TERMINAL    | ABORTED               |
+ * | aborted by the caller's signal, or by close()  | TERMINAL    | ABORTED               |
  *
+ * Transport messages name the endpoint (`endpointLabel` and the URL without credentials) and a
+ * hint (transport-errors.ts). `close()` aborts the calls still in flight, so that nothing a
+ * finished run started (a sibling read of a failed batch, a retry loop) outlives it.
  * A timed-out or dropped *mutating* call has an unknown outcome: the caller (the driver, through
  * the journal) must re-observe rather than repeat it blindly. Messages never include request
  * bodies, so credentials sent as parameters cannot leak through errors.
@@ -30,6 +34,7 @@ import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
 import { decodeDateTime, decodeResponse, encodeCall } from './codec.js';
 import { decodeMethodResponse } from './fast-decoder.js';
 import { RateLimiter } from './rate-limiter.js';
+import { endpointText, timeoutError, transportError } from './transport-errors.js';
 import type { XmlRpcValue } from './value.js';
 
 export interface XmlRpcClientOptions {
@@ -49,6 +54,8 @@ export interface XmlRpcClientOptions {
    * `faultName` is the faultCode as sent when it is a name, not a number (fedd).
    */
   classifyFault?: (faultCode: number, faultString: string, faultName?: string) => ErrorKind;
+  /** endpointLabel names the endpoint in transport errors, e.g. `backend im-local`. */
+  endpointLabel?: string;
   /** onCall observes every call's outcome (metrics, call counts in reports). */
   onCall?: (event: CallEvent) => void;
 }
@@ -85,10 +92,15 @@ export class XmlRpcClient {
   readonly #options: XmlRpcClientOptions;
   readonly #agent: http.Agent;
   readonly #limiter: RateLimiter;
+  /** #inFlight are the requests sent and not yet answered, destroyed by close(). */
+  readonly #inFlight = new Set<http.ClientRequest>();
+  #closed = false;
+  readonly #where: string;
 
   constructor(options: XmlRpcClientOptions) {
     this.url = new URL(options.url);
     this.#options = options;
+    this.#where = endpointText(this.url, options.endpointLabel);
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16, timeout: options.connectTimeoutMs ?? 10_000 };
     this.#agent =
       this.url.protocol === 'https:'
@@ -121,14 +133,16 @@ export class XmlRpcClient {
       this.#report(method, started, 'ok');
       return decoded.value;
     } catch (error) {
-      const mapped = error instanceof ConvergeError ? error : mapTransportError(method, error);
+      const mapped = error instanceof ConvergeError ? error : transportError(method, error, this.#where);
       this.#report(method, started, mapped instanceof XmlRpcFaultError ? 'fault' : 'error', mapped.code);
       throw mapped;
     }
   }
 
-  /** close drops idle keep-alive sockets. */
+  /** close aborts the calls in flight (ABORTED, never retried), refuses new ones, and drops the sockets. */
   close(): void {
+    this.#closed = true;
+    for (const request of this.#inFlight) request.destroy(closedError());
     this.#agent.destroy();
   }
 
@@ -139,6 +153,7 @@ export class XmlRpcClient {
   #post(method: string, xml: string, options: CallOptions): Promise<Buffer> {
     const transport = this.url.protocol === 'https:' ? https : http;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 60_000;
+    if (this.#closed) return Promise.reject(closedError());
     return new Promise<Buffer>((resolve, reject) => {
       const request = transport.request(
         this.url,
@@ -156,12 +171,19 @@ export class XmlRpcClient {
         (response) => collectResponse(method, response, resolve, reject),
       );
       request.setTimeout(timeoutMs, () => {
-        request.destroy(new ConvergeError('TRANSIENT', 'XMLRPC_TIMEOUT', `${method}: no reply within ${timeoutMs} ms`, { method, timeoutMs }));
+        request.destroy(timeoutError(method, timeoutMs, this.#where));
       });
+      this.#inFlight.add(request);
+      request.on('close', () => this.#inFlight.delete(request));
       request.on('error', reject);
       request.end(xml);
     });
   }
+}
+
+/** closedError is how a call cut short by close() fails: an AbortError, mapped to ABORTED. */
+function closedError(): Error {
+  return Object.assign(new Error('the client was closed'), { name: 'AbortError' });
 }
 
 /** trustedCas: the CA certificates to trust, from caFile and caPem (undefined: the system's). */
@@ -201,11 +223,4 @@ function collectResponse(
 function httpError(method: string, status: number): ConvergeError {
   const kind: ErrorKind = status === 429 || status >= 500 ? 'TRANSIENT' : status === 401 || status === 403 ? 'UNAUTHORIZED' : 'TERMINAL';
   return new ConvergeError(kind, `XMLRPC_HTTP_${status}`, `${method}: HTTP ${status}`, { method, status });
-}
-
-function mapTransportError(method: string, error: unknown): ConvergeError {
-  const err = error as NodeJS.ErrnoException;
-  if (err?.name === 'AbortError') return new ConvergeError('TERMINAL', 'ABORTED', `${method}: aborted`, { method });
-  const code = err?.code ?? 'UNKNOWN';
-  return new ConvergeError('TRANSIENT', 'XMLRPC_TRANSPORT', `${method}: ${code === 'UNKNOWN' ? err?.message : code}`, { method, errno: code });
 }

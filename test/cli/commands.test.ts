@@ -24,12 +24,13 @@ describe('converge validate / schema / usage', () => {
     expect(result.stderr).toMatch(/^manifests\/web\.yaml:\d+:\d+: error: .*invalid size "2 gigs".* \[BAD_UNIT\]$/m);
   });
 
-  it('prints the schema of a kind, and all of them', async () => {
+  it('prints the schema of a kind, and the one schema of any manifest document', async () => {
     const one = await runCli(['schema', 'Infrastructure']);
     expect(one.code).toBe(0);
     expect(JSON.parse(one.stdout)).toMatchObject({ $id: 'https://converge.dev/schemas/infrastructure.schema.json' });
-    const all = JSON.parse((await runCli(['schema'])).stdout) as Record<string, unknown>;
-    expect(Object.keys(all)).toEqual(['Backend', 'Infrastructure', 'Slice', 'VesselSet']);
+    const all = JSON.parse((await runCli(['schema'])).stdout) as { $id: string; $defs: Record<string, unknown> };
+    expect(all.$id).toBe('https://converge.dev/schemas/manifest.schema.json');
+    expect(Object.keys(all.$defs)).toEqual(expect.arrayContaining(['Backend', 'Infrastructure', 'Slice', 'VesselSet']));
     expect((await runCli(['schema', 'Nope'])).code).toBe(4);
   });
 

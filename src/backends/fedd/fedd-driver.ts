@@ -71,7 +71,7 @@ export class FeddDriver implements Driver {
         testbed,
         new AccessApi({
           testbed,
-          client: { ...base, url, clientCertificate: identity, ...(setup.caPem ? { caPem: setup.caPem } : {}), ...(setup.caFile ? { caFile: setup.caFile } : {}) },
+          client: { ...base, endpointLabel: `backend ${deps.backend.metadata.name} (testbed ${testbed})`, url, clientCertificate: identity, ...(setup.caPem ? { caPem: setup.caPem } : {}), ...(setup.caFile ? { caFile: setup.caFile } : {}) },
           mutateTimeoutMs: deps.backend.spec.timeouts.mutateMs,
           onRetry: retryReporter(deps),
         }),

@@ -3,6 +3,7 @@
  * (names, backend references) run afterwards over the whole set: see check-references.ts.
  */
 import type { ManifestDocument } from '../manifest-document.js';
+import { checkBackendType } from './check-backend-type.js';
 import { checkConfigureRecipes } from './check-configure.js';
 import { checkHeader } from './check-header.js';
 import { checkInfrastructureMembers } from './check-members.js';
@@ -26,5 +27,6 @@ export function checkDocument(document: ManifestDocument): void {
     checkInfrastructureMembers(document);
   }
   if (kind === 'Slice') checkSliceMembers(document);
+  if (kind === 'Backend') checkBackendType(document);
   checkSchema(document, kind);
 }
