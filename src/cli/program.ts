@@ -17,6 +17,7 @@ type Commands = {
   schema: typeof import('./commands/schema.js');
   sim: typeof import('./commands/sim.js');
   status: typeof import('./commands/status.js');
+  output: typeof import('./commands/output.js');
   validate: typeof import('./commands/validate.js');
   watch: typeof import('./commands/watch.js');
 };
@@ -25,6 +26,7 @@ const reconcileCommand: Commands['reconcile']['reconcileCommand'] = async (...a)
 const schemaCommand = async (...a: Parameters<Commands['schema']['schemaCommand']>): Promise<ExitCode> => (await import('./commands/schema.js')).schemaCommand(...a);
 const simCommand: Commands['sim']['simCommand'] = async (...a) => (await import('./commands/sim.js')).simCommand(...a);
 const statusCommand: Commands['status']['statusCommand'] = async (...a) => (await import('./commands/status.js')).statusCommand(...a);
+const outputCommand: Commands['output']['outputCommand'] = async (...a) => (await import('./commands/output.js')).outputCommand(...a);
 const validateCommand: Commands['validate']['validateCommand'] = async (...a) => (await import('./commands/validate.js')).validateCommand(...a);
 const watchCommand: Commands['watch']['watchCommand'] = async (...a) => (await import('./commands/watch.js')).watchCommand(...a);
 import { VERSION } from './version.js';
@@ -56,6 +58,12 @@ function simKnobFlags(o: Raw): Partial<SimOptions> {
   if (o.forward !== undefined) flags.forward = String(o.forward);
   if (o.login !== undefined) flags.login = String(o.login);
   return flags;
+}
+
+/** outputArgs reads `output [dir] [key]`: a lone argument naming an object (`Kind/name…`) is the key. */
+function outputArgs(dir: string | undefined, key: string | undefined): [string, string | undefined] {
+  if (key === undefined && dir !== undefined && /^(Infrastructure|Slice|VesselSet)\//.test(dir)) return ['manifests', dir];
+  return [dir ?? 'manifests', key];
 }
 
 export async function runCli(argv: string[]): Promise<ExitCode> {
@@ -142,9 +150,15 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
       )(...rest),
     );
 
-  common(program.command('status [dir]').description('show managed objects, their live phase and the last apply')).action((dir = 'manifests', ...rest) =>
-    run((o) => statusCommand(dir, out, o))(...rest),
-  );
+  common(program.command('status [dir]').description('show managed objects, their live phase, addresses and the last apply'))
+    .addOption(new Option('-o, --output <format>', 'wide: a table with backend and addresses columns').choices(['wide']))
+    .action((dir = 'manifests', ...rest) => run((o) => statusCommand(dir, out, { ...o, wide: o.output === 'wide' }))(...rest));
+
+  common(program.command('output [dir] [key]').description('show how to reach managed objects: addresses, endpoints, node names (all, or one KEY)'))
+    .action((dir: string | undefined, key: string | undefined, ...rest) => {
+      const [d, k] = outputArgs(dir, key);
+      return run((o) => outputCommand(d, k, out, o))(...rest);
+    });
 
   registerStateCommand(program, common, (fn) => run((o) => fn(o, out)));
 
