@@ -6,6 +6,8 @@
 import pc from 'picocolors';
 import { redact } from '../errors/redact.js';
 import type { EventSink, RunEvent } from '../engine/events.js';
+import type { Diagnostic } from '../manifest/types.js';
+import { diagnosticsDocument, eventDocument, machineDocument } from './output/machine.js';
 
 export interface Output extends EventSink {
   readonly json: boolean;
@@ -15,8 +17,11 @@ export interface Output extends EventSink {
   /** record prints one JSON object (JSON mode) — the machine form of a result. */
   record(value: unknown): void;
   error(text: string): void;
-  /** diagnostics prints formatted manifest diagnostics as they are, one per line, on stderr. */
-  diagnostics(lines: string, summary: string): void;
+  /**
+   * diagnostics prints formatted manifest diagnostics as they are, one per line, on stderr; with
+   * --json also one Diagnostics document on stdout holding `items`, the diagnostic objects.
+   */
+  diagnostics(lines: string, summary: string, items?: readonly Diagnostic[]): void;
 }
 
 export function createOutput(options: { json: boolean; color?: boolean; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream }): Output {
@@ -35,15 +40,15 @@ export function createOutput(options: { json: boolean; color?: boolean; stdout?:
       stdout.write(`${redact(JSON.stringify(value))}\n`);
     },
     error(text) {
-      if (options.json) stdout.write(`${redact(JSON.stringify({ type: 'error', message: text }))}\n`);
+      if (options.json) stdout.write(`${redact(JSON.stringify(machineDocument('Error', { type: 'error', time: new Date().toISOString(), message: text })))}\n`);
       stderr.write(`${colors.red('error:')} ${redact(text)}\n`);
     },
-    diagnostics(lines, summary) {
-      if (options.json) stdout.write(`${redact(JSON.stringify({ type: 'invalid-manifests', diagnostics: lines.split('\n') }))}\n`);
+    diagnostics(lines, summary, items) {
+      if (options.json) stdout.write(`${redact(JSON.stringify(diagnosticsDocument(summary, items ?? [])))}\n`);
       stderr.write(`${redact(lines)}\n${colors.red(summary)}\n`);
     },
     emit(event) {
-      if (options.json) return void stdout.write(`${redact(JSON.stringify(event))}\n`);
+      if (options.json) return void stdout.write(`${redact(JSON.stringify(eventDocument(event)))}\n`);
       if (event.type === 'waiting') {
         if (Date.now() - lastWaiting < 5000) return;
         lastWaiting = Date.now();

@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { asConvergeError } from '../errors/converge-error.js';
+import { DiagnosticsError } from '../manifest/diagnostics-error.js';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
 import { countFlag, durationFlag, type CommonOptions } from './options.js';
 import { createOutput, type Output } from './output.js';
@@ -87,6 +88,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
   common(program.command('plan [dir]').description('show what reconcile would change (exit 2 when there are changes)'))
     .option('--out <file>', 'save the plan for `reconcile --plan`')
     .option('--prune', 'plan to delete owned objects whose manifest is gone')
+    .option('--detailed-exitcode', 'exit 2 also when objects whose manifest is gone are left alone (0 = nothing to do, 2 = changes)')
     .action((dir = 'manifests', ...rest) => run((o) => planCommand(dir, out, { ...o, ...(o.out ? { out: String(o.out) } : {}) }))(...rest));
 
   common(program.command('reconcile [dir]').description('make the live infrastructure match the manifests'))
@@ -209,8 +211,9 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
     }
     const converged = asConvergeError(error);
     const count = Number(converged.details.count ?? 0);
-    if (converged.code === 'MANIFESTS_INVALID') out.diagnostics(converged.message, `${count} problem(s) in the manifests; no backend was contacted and nothing was changed.`);
-    else if (converged.code === 'PLAN_CHECK_FAILED') out.diagnostics(converged.message, `${count} problem(s) found while planning; nothing was changed.`);
+    const items = converged instanceof DiagnosticsError ? converged.diagnostics : [];
+    if (converged.code === 'MANIFESTS_INVALID') out.diagnostics(converged.message, `${count} problem(s) in the manifests; no backend was contacted and nothing was changed.`, items);
+    else if (converged.code === 'PLAN_CHECK_FAILED') out.diagnostics(converged.message, `${count} problem(s) found while planning; nothing was changed.`, items);
     else out.error(`${converged.message} [${converged.code}]`);
     return exitCodeForError(converged);
   }

@@ -55,6 +55,7 @@ export function planChanges(input: PlanInput): Plan {
     actions,
     pending,
     notes: leftovers.notes,
+    leftAlone: leftovers.leftAlone,
     summary: summarise(actions),
   };
 }

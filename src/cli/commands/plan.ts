@@ -8,8 +8,9 @@ import { checkPlan } from '../../engine/check-plan.js';
 import { planFromSurvey, settleGraceFor } from '../../engine/plan-pass.js';
 import { survey } from '../../engine/survey.js';
 import { renderPlan } from '../../plan/render.js';
-import { hasChanges } from '../../plan/types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { planExitCode } from '../output/plan-exit.js';
+import { machineDocument } from '../output/machine.js';
 import { openWorkspace } from '../../workspace/open-workspace.js';
 import type { CommonOptions } from '../options.js';
 import type { Output } from '../output.js';
@@ -18,6 +19,8 @@ import { GENERATOR } from '../version.js';
 export interface PlanOptions extends CommonOptions {
   out?: string;
   prune?: boolean;
+  /** detailedExitcode: objects left alone (manifest gone, no prune) also exit 2 (output/plan-exit.ts). */
+  detailedExitcode?: boolean;
 }
 
 export async function planCommand(dir: string, out: Output, options: PlanOptions): Promise<ExitCode> {
@@ -36,12 +39,12 @@ export async function planCommand(dir: string, out: Output, options: PlanOptions
     const prune = (backend: string): boolean => Boolean(options.prune) || Boolean(ws.backends.get(backend)?.spec.prune);
     const plan = planFromSurvey(ws, looked, state, { prune, generator: GENERATOR, now });
     if (options.out) await writeFile(options.out, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
-    if (out.json) out.record(plan);
+    if (out.json) out.record(machineDocument('Plan', plan));
     else {
       out.line(renderPlan(plan, { color: out.color }));
       if (options.out) out.line(`\nSaved the plan to ${options.out}; apply it with: converge reconcile ${dir} --plan ${options.out}`);
     }
-    return hasChanges(plan) ? EXIT.changes : EXIT.ok;
+    return planExitCode(plan, Boolean(options.detailedExitcode));
   } finally {
     await ws.close();
   }

@@ -14,6 +14,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { loadValidManifests, openStore, openWorkspace } from '../../workspace/open-workspace.js';
 import type { CommonOptions } from '../options.js';
 import type { Output } from '../output.js';
+import { machineDocument } from '../output/machine.js';
 import { manifestsRevision } from '../../workspace/revision.js';
 import { GENERATOR } from '../version.js';
 import { workspaceOptions } from './plan.js';
@@ -96,7 +97,7 @@ async function readPlanFile(path: string): Promise<Plan> {
 }
 
 function printReport(report: RunReport, out: Output): void {
-  if (out.json) return out.record({ type: 'report', ...report });
+  if (out.json) return out.record(machineDocument('Report', { type: 'report', time: new Date().toISOString(), ...report }));
   const settled = (o: RunReport['objects'][number]): boolean => o.result === 'converged' || o.result === 'deleted' || o.result === 'released';
   const ok = report.objects.filter(settled).length;
   out.line('');

@@ -5,8 +5,11 @@
  * simulators' own saved state: IM's Dummy connector IP per VM, XenAPI guest metrics per VIF,
  * Seattle node_ip:port per vessel held, PlanetLab slice nodes, fedd computers' localnames.
  * Networks and the node-less controller slice have no address.
+ * Then, on the same converged copy: a removed manifest is named in the plan summary, and
+ * `plan --detailed-exitcode` exits 2 for it where plain `plan` exits 0.
  */
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyExamples, jsonLines, runCli } from '../helpers/cli.js';
@@ -111,5 +114,23 @@ describe('addresses of the example objects', () => {
     const unknown = await runCli(['output', dir, 'Infrastructure/nope']);
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain('no object "Infrastructure/nope"');
+  });
+});
+
+describe('objects whose manifest is gone (runs last: it removes a manifest)', () => {
+  it('are listed in the plan summary; --detailed-exitcode exits 2 for them', async () => {
+    await rm(join(dir, 'data.yaml'));
+    const plan = await runCli(['plan', dir]);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('No changes to apply.');
+    expect(plan.stdout).toContain('1 no longer in the manifests: left alone; --prune deletes them');
+    expect(plan.stdout).toMatch(/\? Infrastructure\/data \(im-local\) infId=/);
+    expect(plan.stdout).not.toContain('matches the manifests');
+
+    const detailed = await runCli(['plan', dir, '--detailed-exitcode', '--json']);
+    expect(detailed.code).toBe(2);
+    const doc = jsonLines(detailed.stdout).find((l) => l.kind === 'Plan') as { leftAlone: Array<{ key: string }>; summary: Record<string, number> };
+    expect(doc.leftAlone.map((o) => o.key)).toEqual(['Infrastructure/data']);
+    expect(Object.values(doc.summary).reduce((a, b) => a + b, 0) - doc.summary.noop!).toBe(0);
   });
 });
