@@ -72,8 +72,12 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
   let out: Output = createOutput({ json: argv.includes('--json') });
   const run = (fn: (o: Raw) => Promise<ExitCode> | ExitCode) => async (...args: unknown[]) => {
     const opts = args.at(-2) as Raw;
-    out = createOutput({ json: Boolean(opts.json), ...(opts.color === false ? { color: false } : {}) });
-    code = await fn(opts);
+    out = createOutput({ json: Boolean(opts.json), quiet: Boolean(opts.quiet), ...(opts.color === false ? { color: false } : {}) });
+    try {
+      code = await fn(opts);
+    } finally {
+      out.close?.();
+    }
   };
   const program = new Command('converge')
     .description('Declarative infrastructure reconciler for IM, XenAPI, PlanetLab, Seattle and DETER fedd')
@@ -98,6 +102,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
     .option('--max-destroy <n>', 'refuse (exit 6) to destroy more objects than this')
     .option('--lock-timeout <duration>', 'wait this long for the state lock', '0s')
     .option('--parallelism <n>', 'actions in flight at once, across backends', '16')
+    .option('-q, --quiet', 'print only errors and the final summary')
     .action((dir = 'manifests', ...rest) =>
       run((o) =>
         reconcileCommand(dir, out, {

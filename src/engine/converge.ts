@@ -149,6 +149,7 @@ async function observeAndPlan(
   if (pass === 1 && options.savedPlan) plan = checkSavedPlan(options.savedPlan, plan);
   checkPlan(ws, observation, options.scope);
   checkDestroyBudget(plan, loop, options.maxDestroy);
+  options.sink.emit({ type: 'planned', pass, summary: plan.summary, leftAlone: (plan.leftAlone ?? []).length });
   return { observation, plan };
 }
 

@@ -106,6 +106,7 @@ function printReport(report: RunReport, out: Output): void {
       `(${report.passes} pass(es), ${(report.durationMs / 1000).toFixed(1)}s, ${Object.values(report.calls).reduce((a, b) => a + b, 0)} call(s), ${report.mutatingCalls} mutating).`,
   );
   for (const o of report.objects) {
+    if (out.quiet && settled(o)) continue;
     const mark = settled(o) ? '✓' : o.result === 'pending' ? '…' : '✗';
     out.line(`  ${mark} ${o.key} ${o.result}${o.reason ? `: ${o.reason.split('\n').join('\n      ')}` : ''}${o.code ? ` [${o.code}]` : ''}`);
   }
