@@ -8,7 +8,7 @@ import { ConvergeError } from '../../errors/converge-error.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { CommonOptions } from '../options.js';
 import type { Output } from '../output.js';
-import { accessLines } from '../output/access-text.js';
+import { accessLines } from '../../util/access-text.js';
 import { machineDocument } from '../output/machine.js';
 import { lookAtStatus, type StatusRow } from '../output/status-rows.js';
 

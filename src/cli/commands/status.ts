@@ -7,7 +7,7 @@
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { CommonOptions } from '../options.js';
 import type { Output } from '../output.js';
-import { compactAccess, wideAccess } from '../output/access-text.js';
+import { compactAccess, wideAccess } from '../../util/access-text.js';
 import { machineDocument } from '../output/machine.js';
 import { lookAtStatus, type StatusRow } from '../output/status-rows.js';
 import { formatTable } from '../output/table.js';

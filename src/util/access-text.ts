@@ -1,8 +1,8 @@
 /**
- * How access facts read on a terminal (`status`, `status -o wide`, `output`). Pure: facts in,
+ * How access facts read as text (`status`, `status -o wide`, `output`). Pure: facts in,
  * strings out. Each entry is one address: an IP (with its DNS name), a host:port or a host name.
  */
-import type { AccessFacts } from '../../backends/driver.js';
+import type { AccessFacts } from '../backends/driver.js';
 
 /** AccessEntry is one way to reach an object, with what it belongs to. */
 export interface AccessEntry {
