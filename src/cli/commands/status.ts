@@ -37,7 +37,8 @@ function printCompact(rows: readonly StatusRow[], out: Output): void {
   for (const r of rows) {
     const ids = Object.entries(r.ids).map(([k, v]) => `${k}=${v}`).join(' ');
     const reach = compactAccess(r.access);
-    out.line(`  ${r.live.padEnd(11)} ${r.key}${r.inManifests ? '' : ' (not in manifests)'}  ${ids}${reach ? `  → ${reach}` : ''}`);
+    const columns = [`${r.key}${r.inManifests ? '' : ' (not in manifests)'}`, ids, reach ? `→ ${reach}` : ''].filter(Boolean);
+    out.line(`  ${r.live.padEnd(11)} ${columns.join('  ')}`);
     if (r.message) out.line(`              ${r.message.split('\n')[0]}`);
   }
 }
