@@ -32,8 +32,10 @@ export class LiveBlock {
     this.#stream.write(this.#erase());
   }
 
+  /** #erase moves to the block's first line and clears down; nothing when nothing is drawn. */
   #erase(): string {
-    const up = this.#drawn > 0 ? `${ESC}${this.#drawn}A` : '';
+    if (this.#drawn === 0) return '';
+    const up = `${ESC}${this.#drawn}A`;
     this.#drawn = 0;
     return `\r${up}${ESC}J`;
   }
