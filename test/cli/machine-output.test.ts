@@ -83,5 +83,6 @@ describe('machine output shapes', () => {
     const missing = await runCli(['output', dir, 'Infrastructure/none', '--json']);
     expect(missing.code).toBe(4);
     expectShape(jsonLines(missing.stdout)[0]!, 'Error');
+    expect(missing.stderr).toContain('no object "Infrastructure/none"');
   });
 });
