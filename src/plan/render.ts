@@ -56,7 +56,7 @@ function renderAction(action: PlannedAction, colors: Colors): string[] {
     return [`  ${paint(symbol)} ${colors.bold(action.key)} will no longer be managed by converge ${colors.dim(`(${action.backend}) ${action.reason}`)}`];
   }
   const head = `  ${paint(symbol)} ${colors.bold(action.key)} ${colors.dim(`(${action.backend}) ${action.reason}`)}`;
-  const changes = presentChanges(action.changes);
+  const changes = presentChanges(action.changes, action.desired);
   if (action.action === 'create') {
     return [head, ...changes.filter((c) => c.after !== undefined).map((c) => `      ${paint('+')} ${c.label} = ${c.after}`)];
   }

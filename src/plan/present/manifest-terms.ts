@@ -8,9 +8,9 @@
  * Pure, and a fallback for any path it does not know: the value as written by the driver.
  */
 import { stringify } from 'yaml';
-import { isJsonObject, type JsonValue } from '../../util/json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../util/json.js';
 import type { FieldChange } from '../types.js';
-import { formatRate, formatSize, MEGABYTE_SLACK } from './sizes.js';
+import { formatMegabytes, formatRate, formatSize, unitOf } from './sizes.js';
 
 /** PresentedChange is one line of a plan: a manifest-terms label and before/after texts. */
 export interface PresentedChange {
@@ -30,7 +30,7 @@ interface SizeField {
 const bytes = (n: number): string => formatSize(n);
 
 const SIZE_FIELDS: readonly SizeField[] = [
-  { key: 'memoryMB', term: 'memory', format: (n) => formatSize(n * 1_000_000, MEGABYTE_SLACK) },
+  { key: 'memoryMB', term: 'memory', format: formatMegabytes },
   { key: 'sizeBytes', term: 'size', format: bytes },
   { key: 'memory', term: 'memory', format: bytes },
   { key: 'memoryMin', term: 'memory (dynamic min)', format: bytes },
@@ -49,15 +49,32 @@ const TWINS: ReadonlyArray<readonly [string, string]> = [
 
 const sizeField = (key: string): SizeField | undefined => SIZE_FIELDS.find((f) => f.key === key);
 
-/** presentChanges turns an action's field changes into plan lines in manifest terms. */
-export function presentChanges(changes: readonly FieldChange[]): PresentedChange[] {
-  const out = changes.flatMap(presentChange);
+/**
+ * presentChanges turns an action's field changes into plan lines in manifest terms. `desired` is
+ * the action's desired spec: where a driver keeps the exact size next to a coarser one (IM
+ * `memoryBytes` beside `memoryMB`), the size reads exactly as written.
+ */
+export function presentChanges(changes: readonly FieldChange[], desired?: JsonObject): PresentedChange[] {
+  const out = changes.map((c) => exactMemory(c, desired) ?? presentChange(c)).flat();
   // One line for a manifest field kept twice, when both copies change alike.
   return out.filter((c) => {
     const twin = TWINS.find(([, copy]) => copy === c.label);
     const main = twin && out.find((m) => m.label === twin[0]);
     return !(main && main.before === c.before && main.after === c.after);
   });
+}
+
+/**
+ * exactMemory presents an IM `systems.<name>.memoryMB` change from the exact bytes the manifest
+ * asks for (`memoryBytes.<name>`), and the live megabytes in the same unit: `2Gi → 4Gi`.
+ */
+function exactMemory(change: FieldChange, desired: JsonObject | undefined): PresentedChange[] | undefined {
+  const match = /^systems\.([^.]+)\.memoryMB$/.exec(change.path);
+  const exact = match && isJsonObject(desired?.memoryBytes) ? desired.memoryBytes[match[1]!] : undefined;
+  if (typeof exact !== 'number') return undefined;
+  const after = formatSize(exact);
+  const before = typeof change.before === 'number' ? formatMegabytes(change.before, unitOf(after)) : undefined;
+  return [{ label: `systems.${match![1]}.memory`, ...optional('before', before), after, ...(change.forcesReplacement ? { forcesReplacement: true } : {}) }];
 }
 
 function presentChange(change: FieldChange): PresentedChange[] {

@@ -34,8 +34,40 @@ export function formatSize(bytes: number, slackBytes = 0): string {
   return `${bytes}B`;
 }
 
-/** MEGABYTE_SLACK: a size kept in whole megabytes (10^6 bytes) is up to one megabyte short. */
-export const MEGABYTE_SLACK = 1_000_000;
+/**
+ * formatMegabytes writes a size kept in whole megabytes of 10^6 bytes, rounded down (IM memory:
+ * `2Gi` is kept as 2147): the size written lies within that megabyte, so it is matched around the
+ * megabyte's middle, half a megabyte either way. `unit`, when known (the unit the manifest uses
+ * now), is preferred when the size is a whole number in it: `8589` in `Gi` reads `8Gi`. Otherwise
+ * a larger unit wins; at the same scale the decimal reading, exact at the megabyte, wins (512 MB
+ * reads `512MB`, not `489Mi`).
+ */
+export function formatMegabytes(megabytes: number, unit?: string): string {
+  const middle = megabytes * 1_000_000 + 500_000;
+  const inUnit = unit === undefined ? undefined : wholeIn(megabytes, unit);
+  if (inUnit !== undefined) return inUnit;
+  const near = formatSize(middle, 500_000);
+  const exact = formatSize(megabytes * 1_000_000);
+  return scaleOf(near) > scaleOf(exact) ? near : exact;
+}
+
+/** unitOf is the unit a formatted size uses (`Gi` of `2Gi`). */
+export function unitOf(size: string): string {
+  return /[A-Za-z]+$/.exec(size)?.[0] ?? 'B';
+}
+
+/** wholeIn writes the megabytes as a whole number of `unit` that IM would keep as those megabytes, if there is one. */
+function wholeIn(megabytes: number, unit: string): string | undefined {
+  const scale = UNITS.find(([u]) => u === unit)?.[1];
+  if (scale === undefined) return undefined;
+  const k = Math.round((megabytes * 1_000_000 + 500_000) / scale);
+  return k >= 1 && Math.floor((k * scale) / 1_000_000) === megabytes ? `${k}${unit}` : undefined;
+}
+
+/** scaleOf ranks a formatted size's unit by magnitude: T > G > M > K > B, binary and decimal alike. */
+function scaleOf(size: string): number {
+  return 'BKMGT'.indexOf(unitOf(size)[0] ?? 'B');
+}
 
 /** formatRate writes a rate in kbit/s (topdl capacity) as manifests do: `1Gbps`, `100Mbps`, `56kbps`. */
 export function formatRate(kbps: number): string {
