@@ -14,9 +14,10 @@ describe('formatSize', () => {
     { reason: 'a binary size reads as written', bytes: bytes('2Gi'), want: '2Gi' },
     { reason: 'a decimal size reads as written', bytes: bytes('100GB'), want: '100GB' },
     { reason: 'a whole number in a smaller unit beats a fraction in a larger one', bytes: bytes('1536Mi'), want: '1536Mi' },
-    { reason: 'without slack, a count of megabytes reads as megabytes', bytes: 2147 * 1_000_000, want: '2147MB' },
+    { reason: 'without slack, a count of megabytes reads as megabytes', bytes: 2147 * 1_000_000, slack: 0, want: '2147MB' },
+    { reason: 'with half a megabyte of slack around its middle, 2147 MB reads 2Gi', bytes: 2147.5 * 1_000_000, slack: 500_000, want: '2Gi' },
     { reason: 'an odd byte count stays in bytes', bytes: 1023, want: '1023B' },
-  ])('$reason', ({ bytes: n, slack, want }) => {
+  ] as Array<{ reason: string; bytes: number; slack?: number; want: string }>)('$reason', ({ bytes: n, slack, want }) => {
     expect(formatSize(n, slack)).toBe(want);
   });
 
