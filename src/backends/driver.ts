@@ -65,6 +65,41 @@ export interface ObservedObject {
    * the engine reports it instead of planning a second copy.
    */
   foreignOwner?: string;
+  /**
+   * access holds how to reach the object (addresses, endpoints, node names), as the backend
+   * reports them during observe. Output only: never diffed, hashed or kept in state.
+   */
+  access?: AccessFacts;
+}
+
+/**
+ * AccessFacts say how to reach an object, each entry naming what it belongs to (`of`: a VM, a
+ * vessel, a node): `addresses` are IP addresses (IM GetVMInfo `net_interface.N.ip`, XenAPI guest
+ * metrics networks), `endpoints` host:port pairs (Seattle vessels' node_ip:node_port), `nodes`
+ * host names (PlanetLab slivers' nodes, fedd computers' localnames).
+ */
+export interface AccessFacts {
+  addresses?: AccessAddress[];
+  endpoints?: AccessEndpoint[];
+  nodes?: AccessNode[];
+}
+
+export interface AccessAddress {
+  of: string;
+  ip: string;
+  /** dnsName is the host name the backend gave the interface, when it gives one. */
+  dnsName?: string;
+}
+
+export interface AccessEndpoint {
+  of: string;
+  host: string;
+  port: number;
+}
+
+export interface AccessNode {
+  of: string;
+  hostname: string;
 }
 
 /**
@@ -175,6 +210,12 @@ export interface ObserveContext {
    * (crossplane's Observe gets the managed resource too); observe must not act on them.
    */
   desired: readonly DesiredObject[];
+  /**
+   * access asks for access facts that cost extra reads (XenAPI guest metrics): status, output and
+   * watch ask; plan and reconcile do not, so a no-op pass keeps its cost. Facts that come with
+   * the reads observe makes anyway are reported either way.
+   */
+  access?: boolean;
 }
 
 /** ObserveHint names object keys to look at again (watch mode); `all` asks for a full re-read. */

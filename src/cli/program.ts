@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { asConvergeError } from '../errors/converge-error.js';
+import { DiagnosticsError } from '../manifest/diagnostics-error.js';
 import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
 import { countFlag, durationFlag, type CommonOptions } from './options.js';
 import { createOutput, type Output } from './output.js';
@@ -20,6 +21,7 @@ type Commands = {
   schema: typeof import('./commands/schema.js');
   sim: typeof import('./commands/sim.js');
   status: typeof import('./commands/status.js');
+  output: typeof import('./commands/output.js');
   validate: typeof import('./commands/validate.js');
   watch: typeof import('./commands/watch.js');
 };
@@ -28,6 +30,7 @@ const reconcileCommand: Commands['reconcile']['reconcileCommand'] = async (...a)
 const schemaCommand = async (...a: Parameters<Commands['schema']['schemaCommand']>): Promise<ExitCode> => (await import('./commands/schema.js')).schemaCommand(...a);
 const simCommand: Commands['sim']['simCommand'] = async (...a) => (await import('./commands/sim.js')).simCommand(...a);
 const statusCommand: Commands['status']['statusCommand'] = async (...a) => (await import('./commands/status.js')).statusCommand(...a);
+const outputCommand: Commands['output']['outputCommand'] = async (...a) => (await import('./commands/output.js')).outputCommand(...a);
 const validateCommand: Commands['validate']['validateCommand'] = async (...a) => (await import('./commands/validate.js')).validateCommand(...a);
 const watchCommand: Commands['watch']['watchCommand'] = async (...a) => (await import('./commands/watch.js')).watchCommand(...a);
 import { VERSION } from './version.js';
@@ -61,13 +64,23 @@ function simKnobFlags(o: Raw): Partial<SimOptions> {
   return flags;
 }
 
+/** outputArgs reads `output [dir] [key]`: a lone argument naming an object (`Kind/name…`) is the key. */
+function outputArgs(dir: string | undefined, key: string | undefined): [string, string | undefined] {
+  if (key === undefined && dir !== undefined && /^(Infrastructure|Slice|VesselSet)\//.test(dir)) return ['manifests', dir];
+  return [dir ?? 'manifests', key];
+}
+
 export async function runCli(argv: string[]): Promise<ExitCode> {
   let code: ExitCode = EXIT.ok;
   let out: Output = createOutput({ json: argv.includes('--json') });
   const run = (fn: (o: Raw) => Promise<ExitCode> | ExitCode) => async (...args: unknown[]) => {
     const opts = args.at(-2) as Raw;
-    out = createOutput({ json: Boolean(opts.json), ...(opts.color === false ? { color: false } : {}) });
-    code = await fn(opts);
+    out = createOutput({ json: Boolean(opts.json), quiet: Boolean(opts.quiet), ...(opts.color === false ? { color: false } : {}) });
+    try {
+      code = await fn(opts);
+    } finally {
+      out.close?.();
+    }
   };
   const program = new Command('converge')
     .description('Declarative infrastructure reconciler for IM, XenAPI, PlanetLab, Seattle and DETER fedd')
@@ -82,6 +95,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
   replaceOption(selectionOptions(common(program.command('plan [dir]').description('show what reconcile would change (exit 2 when there are changes)'))))
     .option('--out <file>', 'save the plan for `reconcile --plan`')
     .option('--prune', 'plan to delete owned objects whose manifest is gone')
+    .option('--detailed-exitcode', 'exit 2 also when objects whose manifest is gone are left alone (0 = nothing to do, 2 = changes)')
     .action((dir = 'manifests', ...rest) => run((o) => planCommand(dir, out, { ...o, ...(o.out ? { out: String(o.out) } : {}) }))(...rest));
 
   replaceOption(selectionOptions(common(program.command('reconcile [dir]').description('make the live infrastructure match the manifests (asks first on a terminal)'))))
@@ -92,6 +106,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
     .option('--max-destroy <n>', 'refuse (exit 6) to destroy more objects than this')
     .option('--lock-timeout <duration>', 'wait this long for the state lock', '0s')
     .option('--parallelism <n>', 'actions in flight at once, across backends', '16')
+    .option('-q, --quiet', 'print only errors and the final summary')
     .action((dir = 'manifests', ...rest) =>
       run((o) =>
         reconcileCommand(dir, out, {
@@ -148,9 +163,15 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
       )(...rest),
     );
 
-  common(program.command('status [dir]').description('show managed objects, their live phase and the last apply')).action((dir = 'manifests', ...rest) =>
-    run((o) => statusCommand(dir, out, o))(...rest),
-  );
+  common(program.command('status [dir]').description('show managed objects, their live phase, addresses and the last apply'))
+    .addOption(new Option('-o, --output <format>', 'wide: a table with backend and addresses columns').choices(['wide']))
+    .action((dir = 'manifests', ...rest) => run((o) => statusCommand(dir, out, { ...o, wide: o.output === 'wide' }))(...rest));
+
+  common(program.command('output [dir] [key]').description('show how to reach managed objects: addresses, endpoints, node names (all, or one KEY)'))
+    .action((dir: string | undefined, key: string | undefined, ...rest) => {
+      const [d, k] = outputArgs(dir, key);
+      return run((o) => outputCommand(d, k, out, o))(...rest);
+    });
 
   registerStateCommand(program, common, (fn) => run((o) => fn(o, out)));
   registerEventsCommand(program, (fn) => run((o) => fn(o, out)));
@@ -203,8 +224,9 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
     }
     const converged = asConvergeError(error);
     const count = Number(converged.details.count ?? 0);
-    if (converged.code === 'MANIFESTS_INVALID') out.diagnostics(converged.message, `${count} problem(s) in the manifests; no backend was contacted and nothing was changed.`);
-    else if (converged.code === 'PLAN_CHECK_FAILED') out.diagnostics(converged.message, `${count} problem(s) found while planning; nothing was changed.`);
+    const items = converged instanceof DiagnosticsError ? converged.diagnostics : [];
+    if (converged.code === 'MANIFESTS_INVALID') out.diagnostics(converged.message, `${count} problem(s) in the manifests; no backend was contacted and nothing was changed.`, items);
+    else if (converged.code === 'PLAN_CHECK_FAILED') out.diagnostics(converged.message, `${count} problem(s) found while planning; nothing was changed.`, items);
     else out.error(`${converged.message} [${converged.code}]`);
     return exitCodeForError(converged);
   }

@@ -97,7 +97,8 @@ export class ObservationCache implements ObservationSource {
 
   async #read(driver: Driver, options: ObserveAllOptions, generation: number): Promise<Read> {
     const at = this.#now();
-    const observation = await observeAll(new Map([[driver.name, driver]]), options);
+    // Watch serves addresses on /status: it asks for the access facts that cost a read (XenAPI guest metrics).
+    const observation = await observeAll(new Map([[driver.name, driver]]), { ...options, access: true });
     const error = observation.unavailable.get(driver.name);
     if (error) return { error };
     this.#entries.set(driver.name, { objects: observation.objects, gone: observation.gone, at, generation });

@@ -3,8 +3,8 @@
  * mutating call (account limits, quotas) and turns them into manifest diagnostics located at the
  * offending field, so they read like any other manifest error: `file:line:col: error: … [CODE]`.
  */
-import { ConvergeError } from '../errors/converge-error.js';
-import { formatDiagnostic } from '../manifest/diagnostics.js';
+import { DiagnosticsError } from '../manifest/diagnostics-error.js';
+import type { Diagnostic } from '../manifest/types.js';
 import { locateField } from '../manifest/locate-field.js';
 import { resourceOf } from '../plan/plan-changes.js';
 import type { Observation } from './observe/observe-all.js';
@@ -16,7 +16,7 @@ import type { Workspace } from './workspace.js';
  * only problems of resources in it stop the run.
  */
 export function checkPlan(ws: Workspace, observation: Observation, scope?: ReadonlySet<string>): void {
-  const lines: string[] = [];
+  const found: Diagnostic[] = [];
   for (const driver of ws.drivers.values()) {
     if (!driver.check || observation.unavailable.has(driver.name)) continue;
     const desired = ws.desired.filter((d) => d.backend === driver.name);
@@ -24,8 +24,8 @@ export function checkPlan(ws: Workspace, observation: Observation, scope?: Reado
     for (const problem of driver.check(desired, observed).filter((p) => inScope(scope, p.key))) {
       const resource = ws.manifests.resources.find((r) => `${r.kind}/${r.metadata.name}` === resourceOf(problem.key));
       const at = resource ? locateField(resource, problem.path) : { file: ws.dir, line: 1, col: 1 };
-      lines.push(formatDiagnostic({ severity: 'error', code: problem.code as never, message: problem.message, ...at }));
+      found.push({ severity: 'error', code: problem.code as never, message: problem.message, ...at });
     }
   }
-  if (lines.length > 0) throw new ConvergeError('INVALID', 'PLAN_CHECK_FAILED', lines.join('\n'), { count: lines.length });
+  if (found.length > 0) throw new DiagnosticsError('PLAN_CHECK_FAILED', found);
 }

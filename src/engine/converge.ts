@@ -174,6 +174,7 @@ async function observeAndPlan(
   if (pass === 1 && options.savedPlan) plan = checkSavedPlan(options.savedPlan, plan);
   if (!options.destroy) checkPlan(ws, observation, options.scope);
   for (const [key, refusal] of loop.budget.check(plan, loop.failed)) loop.failed.set(key, refusal);
+  options.sink.emit({ type: 'planned', pass, summary: plan.summary, leftAlone: (plan.leftAlone ?? []).length });
   return { observation, plan };
 }
 

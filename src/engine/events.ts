@@ -8,6 +8,8 @@ import type { ObjectPhase } from '../backends/driver.js';
 
 export type RunEvent =
   | { type: 'pass'; pass: number }
+  /** planned: what a pass is about to do (non-noop counts by action) and how many objects whose manifest is gone are left alone. */
+  | { type: 'planned'; pass: number; summary: Record<ActionType, number>; leftAlone: number }
   | { type: 'observed'; backend: string; objects: number; ms: number }
   | { type: 'observe-failed'; backend: string; code: string; message: string }
   | { type: 'intent-settled'; key: string; method: string; note: string }

@@ -36,6 +36,8 @@ export interface SurveyOptions {
   persist?: () => Promise<void>;
   /** graceMs is how long a create's absent object may still appear, per backend. */
   graceMs: (backend: string) => number;
+  /** access asks drivers for access facts that cost extra reads (ObserveContext.access). */
+  access?: boolean;
 }
 
 export interface Survey {
@@ -51,7 +53,7 @@ export async function survey(options: SurveyOptions): Promise<Survey> {
   if (options.recover) {
     await recoverIntents(options.drivers, { ...options, only: options.recover });
   }
-  const observeOptions = { owner: options.state.owner, signal: options.signal, sink: options.sink, state: options.state, now: options.now, desired: options.desired };
+  const observeOptions = { owner: options.state.owner, signal: options.signal, sink: options.sink, state: options.state, now: options.now, desired: options.desired, ...(options.access ? { access: true } : {}) };
   const raw = options.source ? await options.source.observe(options.drivers, observeOptions) : await observeAll(options.drivers, observeOptions);
   const journal = options.settle ? options.journal : lookOnly(options.journal);
   const inMotion = await settleIntents(raw, { journal, drivers: options.drivers, sink: options.settle ? options.sink : { emit: () => undefined }, now: options.now, graceMs: options.graceMs });

@@ -56,6 +56,7 @@ export function planChanges(input: PlanInput): Plan {
     actions,
     pending,
     notes: leftovers.notes,
+    leftAlone: leftovers.leftAlone,
     summary: summarise(actions),
   };
 }

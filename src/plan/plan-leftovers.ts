@@ -12,16 +12,17 @@
  */
 import type { ObservedObject } from '../backends/driver.js';
 import type { PlanInput, SurplusCopy } from './plan-input.js';
-import type { PendingObject, PlannedAction } from './types.js';
+import type { LeftAloneObject, PendingObject, PlannedAction } from './types.js';
 
 export interface LeftoversResult {
   actions: PlannedAction[];
   pending: PendingObject[];
   notes: string[];
+  leftAlone: LeftAloneObject[];
 }
 
 export function planLeftovers(input: PlanInput, desiredKeys: ReadonlySet<string>): LeftoversResult {
-  const result: LeftoversResult = { actions: [], pending: [], notes: [] };
+  const result: LeftoversResult = { actions: [], pending: [], notes: [], leftAlone: [] };
   const desiredResources = new Set(input.desired.map((d) => d.resource));
   for (const observed of input.observed) {
     if (desiredKeys.has(observed.key) || input.state.objects[observed.key]?.orphaned) continue;
@@ -33,7 +34,7 @@ export function planLeftovers(input: PlanInput, desiredKeys: ReadonlySet<string>
     }
     const action = planLeftover(observed, desiredResources.has(resourceOf(observed.key)), input);
     if (action) result.actions.push(action);
-    else result.notes.push(`${observed.key} is on backend ${observed.backend} but in no manifest; it is left alone (use --prune to delete it)`);
+    else result.leftAlone.push({ key: observed.key, backend: observed.backend, ids: observed.ids });
   }
   for (const copy of input.surplus ?? []) planSurplus(copy, input, desiredKeys, result);
   orderDeletes(result.actions, input.observed);

@@ -2,10 +2,11 @@
  * renderPlan prints a plan for humans, Terraform style: one block per object with a symbol
  * (`+` create, `~` update, `-/+` replace, `-` delete, `.` forget: "will no longer be managed"),
  * the changed fields as before → after, and a summary line in which letting go is counted apart
- * from deleting. Colour only when asked (the CLI asks on a TTY). Pure: string in, string out.
+ * from deleting, and the objects no longer in any manifest that prune would remove. Fields
+ * are named and sized as manifests write them (present/manifest-terms.ts). Colour only when asked (the CLI asks on a TTY). Pure: string in, string out.
  */
 import pc from 'picocolors';
-import type { JsonValue } from '../util/json.js';
+import { presentChanges } from './present/manifest-terms.js';
 import type { Plan, PlannedAction } from './types.js';
 
 export interface RenderOptions {
@@ -18,8 +19,9 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
   const colors = pc.createColors(options.color);
   const lines: string[] = [];
   const changing = plan.actions.filter((a) => a.action !== 'noop');
+  const leftAlone = plan.leftAlone ?? [];
   if (changing.length === 0) {
-    lines.push(colors.green('No changes. The live infrastructure matches the manifests.'));
+    lines.push(leftAlone.length === 0 ? colors.green('No changes. The live infrastructure matches the manifests.') : colors.yellow('No changes to apply.'));
   } else {
     lines.push('converge will perform these actions:', '');
     for (const action of changing) lines.push(...renderAction(action, colors), '');
@@ -27,6 +29,7 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
     const forget = s.forget > 0 ? `, ${s.forget} to forget (no longer managed, left live)` : '';
     lines.push(colors.bold(`Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete${forget}.`));
   }
+  lines.push(...renderLeftAlone(leftAlone, colors));
   const leased = plan.actions.filter((a) => a.lease);
   if (leased.length > 0) lines.push('', 'Leases:');
   for (const a of leased) lines.push(`  ${a.key}: ends ${a.lease!.endsAt}; renewal due from ${a.lease!.renewAt}`);
@@ -38,24 +41,36 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
   return lines.join('\n');
 }
 
-function renderAction(action: PlannedAction, colors: ReturnType<typeof pc.createColors>): string[] {
+/** renderLeftAlone: objects whose manifest is gone are part of the summary, never a footnote. */
+function renderLeftAlone(leftAlone: NonNullable<Plan['leftAlone']>, colors: Colors): string[] {
+  if (leftAlone.length === 0) return [];
+  return [
+    colors.bold(colors.yellow(`${leftAlone.length} no longer in the manifests: left alone; --prune deletes them (deletionPolicy Orphan: forgets them).`)),
+    ...leftAlone.map((o) => colors.yellow(`  ? ${o.key} (${o.backend}) ${describeIds(o.ids)}`.trimEnd())),
+  ];
+}
+
+function renderAction(action: PlannedAction, colors: Colors): string[] {
   const [symbol, paint] = SYMBOLS[action.action](colors);
   if (action.action === 'forget') {
     return [`  ${paint(symbol)} ${colors.bold(action.key)} will no longer be managed by converge ${colors.dim(`(${action.backend}) ${action.reason}`)}`];
   }
   const head = `  ${paint(symbol)} ${colors.bold(action.key)} ${colors.dim(`(${action.backend}) ${action.reason}`)}`;
+  const changes = presentChanges(action.changes, action.desired);
   if (action.action === 'create') {
-    return [head, ...action.changes.map((c) => `      ${paint('+')} ${c.path} = ${show(c.after)}`)];
+    return [head, ...changes.filter((c) => c.after !== undefined).map((c) => `      ${paint('+')} ${c.label} = ${c.after}`)];
   }
   if (action.action === 'delete') return [head];
   return [
     head,
-    ...action.changes.map((c) => {
+    ...changes.map((c) => {
       const forced = c.forcesReplacement ? colors.red('  # forces replacement') : '';
-      return `      ${paint('~')} ${c.path}: ${show(c.before)} → ${show(c.after)}${forced}`;
+      return `      ${paint('~')} ${c.label}: ${c.before ?? '(none)'} → ${c.after ?? '(none)'}${forced}`;
     }),
   ];
 }
+
+type Colors = ReturnType<typeof pc.createColors>;
 
 const SYMBOLS: Record<PlannedAction['action'], (c: ReturnType<typeof pc.createColors>) => [string, Paint]> = {
   create: (c) => ['+', c.green],
@@ -66,13 +81,11 @@ const SYMBOLS: Record<PlannedAction['action'], (c: ReturnType<typeof pc.createCo
   noop: (c) => [' ', c.dim],
 };
 
-function show(value: JsonValue | undefined): string {
-  if (value === undefined) return '(none)';
-  const text = JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
 function firstLine(text: string): string {
   const line = text.trim().split('\n').filter(Boolean).pop() ?? '';
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+function describeIds(ids: Record<string, string>): string {
+  return Object.entries(ids).map(([k, v]) => `${k}=${v}`).join(' ');
 }

@@ -45,6 +45,13 @@ export interface PendingObject {
   code?: string;
 }
 
+/** LeftAloneObject is a live object no manifest desires any more, not pruned. */
+export interface LeftAloneObject {
+  key: string;
+  backend: string;
+  ids: Record<string, string>;
+}
+
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
   generator: string;
@@ -57,6 +64,12 @@ export interface Plan {
   pending: PendingObject[];
   /** notes are human hints, e.g. objects left alone because prune is off. */
   notes: string[];
+  /**
+   * leftAlone lists live objects this owner manages whose manifest is gone, left alone because
+   * prune is off (`--prune` would delete them, or forget them under deletionPolicy Orphan).
+   * Absent in plans written before it existed: read it as empty.
+   */
+  leftAlone?: LeftAloneObject[];
   summary: Record<ActionType, number>;
 }
 

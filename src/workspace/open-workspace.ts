@@ -5,7 +5,8 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { ConvergeError } from '../errors/converge-error.js';
-import { formatDiagnostic, hasErrors } from '../manifest/diagnostics.js';
+import { hasErrors } from '../manifest/diagnostics.js';
+import { DiagnosticsError } from '../manifest/diagnostics-error.js';
 import { loadManifests } from '../manifest/load-manifests.js';
 import type { BackendResource, ManifestSet, WorkloadResource } from '../manifest/types.js';
 import { createStateStore, isPostgresUrl, type StateStoreWithTransfer } from '../state/index.js';
@@ -31,8 +32,7 @@ export interface WorkspaceOptions {
 export async function loadValidManifests(dir: string): Promise<ManifestSet> {
   const set = await loadManifests(dir, { checkCredentials: true });
   if (hasErrors(set)) {
-    const text = set.diagnostics.map(formatDiagnostic).join('\n');
-    throw new ConvergeError('INVALID', 'MANIFESTS_INVALID', text, { count: set.diagnostics.length });
+    throw new DiagnosticsError('MANIFESTS_INVALID', set.diagnostics);
   }
   return set;
 }

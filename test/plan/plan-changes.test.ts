@@ -88,10 +88,14 @@ describe('planChanges', () => {
     expect(result.actions.find((a) => a.key === 'Infrastructure/w/vm/a-0')!.dependsOn).toEqual([]);
   });
 
-  it('lists a live object that is not ready yet as pending, and the left-alone object as a note', () => {
+  it('lists a live object that is not ready yet as pending, and the left-alone object in the summary', () => {
     const result = plan([desired('A', base)], [observed('A', base, 'progressing'), observed('B', base)]);
     expect(result.pending).toEqual([{ key: 'A', phase: 'progressing' }]);
-    expect(result.notes[0]).toMatch(/^B is on backend im but in no manifest/);
+    expect(result.leftAlone).toEqual([{ key: 'B', backend: 'im', ids: { infId: 'id-B' } }]);
+    const text = renderPlan(result, { color: false });
+    expect(text).toMatch(/^No changes to apply\.\n1 no longer in the manifests: left alone; --prune deletes them/);
+    expect(text).toContain('  ? B (im) infId=id-B');
+    expect(text).not.toContain('matches the manifests');
   });
 
   it('is JSON-serialisable and carries its inputs digests', () => {

@@ -12,7 +12,7 @@
  */
 import { isKind } from '../../errors/converge-error.js';
 import { mapLimit } from '../../engine/semaphore.js';
-import type { ObjectStatus, ObservedObject } from '../driver.js';
+import type { AccessFacts, ObjectStatus, ObservedObject } from '../driver.js';
 import type { ImApi, ImInfrastructureState } from './im-api.js';
 import { normaliseRecipe, toMegabytes, type ImSpec, type ImSystem } from './im-spec.js';
 import { feature, readRadl, type RadlSentence } from './radl-read.js';
@@ -26,6 +26,8 @@ export interface ImVm {
   state: string;
   cpu: number;
   memoryMB: number;
+  /** addresses are the VM's `net_interface.N.ip` (and `.dns_name`) as GetVMInfo reports them. */
+  addresses: Array<{ ip: string; dnsName?: string }>;
 }
 
 export interface ImDetail {
@@ -97,7 +99,8 @@ export async function observeOne(api: ImApi, backend: string, owner: string, inf
   const spec = specFrom(sentences, read.vms);
   const status = await statusOf(api, infId, state, read, spec, signal);
   const detail: ImDetail = { infId, vms: read.vms, listed: Object.keys(state.vmStates).length, unreadable: read.unreadable };
-  return { found: 'ours', object: { key, kind: 'Infrastructure', backend, ids: { infId }, spec: spec as never, status, detail } };
+  const access = accessOf(read.vms);
+  return { found: 'ours', object: { key, kind: 'Infrastructure', backend, ids: { infId }, spec: spec as never, status, detail, ...(access ? { access } : {}) } };
 }
 
 interface VmReads {
@@ -121,10 +124,28 @@ async function readVms(api: ImApi, infId: string, state: ImInfrastructureState, 
       }
       const info = readRadl(text).find((s) => s.keyword === 'system');
       if (!info) return undefined;
-      return { id, system: info.id, state: state.vmStates[String(id)] ?? 'unknown', cpu: Number(feature(info, 'cpu.count')?.value ?? 0), memoryMB: memoryOf(info) };
+      return { id, system: info.id, state: state.vmStates[String(id)] ?? 'unknown', cpu: Number(feature(info, 'cpu.count')?.value ?? 0), memoryMB: memoryOf(info), addresses: addressesOf(info) };
     }),
   );
   return { vms: vms.filter((v): v is ImVm => v !== undefined), unreadable: unreadable.sort((a, b) => a - b) };
+}
+
+/** addressesOf reads `net_interface.N.ip` for every interface index GetVMInfo printed. */
+function addressesOf(system: RadlSentence): ImVm['addresses'] {
+  const out: ImVm['addresses'] = [];
+  for (let i = 0; i < 64; i += 1) {
+    const ip = feature(system, `net_interface.${i}.ip`)?.value;
+    const dns = feature(system, `net_interface.${i}.dns_name`)?.value;
+    if (ip === undefined && feature(system, `net_interface.${i}.connection`) === undefined) break;
+    if (typeof ip === 'string' && ip !== '') out.push({ ip, ...(typeof dns === 'string' && dns !== '' ? { dnsName: dns } : {}) });
+  }
+  return out;
+}
+
+/** accessOf lists each VM's addresses as `vm <id> (<system>)`. */
+function accessOf(vms: readonly ImVm[]): AccessFacts | undefined {
+  const addresses = vms.flatMap((vm) => vm.addresses.map((a) => ({ of: `vm ${vm.id} (${vm.system})`, ...a })));
+  return addresses.length > 0 ? { addresses } : undefined;
 }
 
 function memoryOf(system: RadlSentence): number {

@@ -126,6 +126,7 @@ function observedSet(key: string, backend: string, vessels: OwnedVessel[], margi
     spec: { vessels: counts, renewalDue: due },
     status: { phase: 'ready', ...(inactive > 0 ? { message: `${inactive} vessel(s) on inactive nodes` } : {}) },
     detail,
+    ...(vessels.length > 0 ? { access: { endpoints: vessels.map((v) => ({ of: `${v.type} vessel ${shortHandle(v.handle)}`, host: v.nodeIp, port: v.nodePort })) } } : {}),
     // Handles that expired or vanished are forgotten: a handle can be handed out again later.
     extra: { handles: Object.fromEntries(vessels.map((v) => [v.handle, v.type])), account },
     ...(vessels.length > 0
@@ -137,4 +138,12 @@ function observedSet(key: string, backend: string, vessels: OwnedVessel[], margi
         }
       : {}),
   };
+}
+
+/** shortHandle names a vessel by its vessel name and a node-key prefix (handles are `<node key>:<vessel>`). */
+function shortHandle(handle: string): string {
+  const cut = handle.lastIndexOf(':');
+  if (cut < 0) return handle.slice(0, 12);
+  const node = handle.slice(0, cut).replace(/^[0-9]+ /, '');
+  return `${handle.slice(cut + 1)}@${node.slice(0, 8)}`;
 }

@@ -26,6 +26,7 @@ import type { Inventory } from './observe/inventory.js';
 import { XenLookup } from './observe/lookup.js';
 import { lookupRecords } from './observe/lookup-records.js';
 import { observeInventory, readInventory, type XenDetail } from './observe/observe.js';
+import { readGuestNetworks, withAccess } from './observe/vm-access.js';
 import { parseXenOptions } from './xen-options.js';
 import { realizeVm } from './apply/realize.js';
 import { recoverIntents } from './recover/recover-intents.js';
@@ -68,10 +69,14 @@ export class XenDriver implements Driver {
 
   async observe(ctx: ObserveContext): Promise<ObservedObject[]> {
     this.#owner = ctx.owner;
-    const inventory = await readInventory(this.#api, ctx.owner, this.#lookup.options, ctx.signal);
+    const [inventory, guest] = await Promise.all([
+      readInventory(this.#api, ctx.owner, this.#lookup.options, ctx.signal),
+      ctx.access ? readGuestNetworks(this.#api, ctx.signal) : undefined,
+    ]);
     this.#inventory = inventory;
     this.#lookup.setInventory(inventory);
-    return observeInventory(inventory, this.name, ctx.records, ctx.desired);
+    const objects = observeInventory(inventory, this.name, ctx.records, ctx.desired);
+    return guest ? withAccess(objects, inventory, guest) : objects;
   }
 
   lookup(records: readonly ObjectRecord[], ctx: ObserveContext): Promise<LookupResult[]> {

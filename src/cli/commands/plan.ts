@@ -10,8 +10,9 @@ import { survey } from '../../engine/survey.js';
 import { replaceKeys } from '../../engine/select/replace-keys.js';
 import { selectScope } from '../../engine/select/selection.js';
 import { renderPlan } from '../../plan/render.js';
-import { hasChanges } from '../../plan/types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { planExitCode } from '../output/plan-exit.js';
+import { machineDocument } from '../output/machine.js';
 import { openWorkspace } from '../../workspace/open-workspace.js';
 import type { CommonOptions } from '../options.js';
 import type { Output } from '../output.js';
@@ -21,6 +22,8 @@ import { GENERATOR } from '../version.js';
 export interface PlanOptions extends CommonOptions, SelectionOptions {
   out?: string;
   prune?: boolean;
+  /** detailedExitcode: objects left alone (manifest gone, no prune) also exit 2 (output/plan-exit.ts). */
+  detailedExitcode?: boolean;
 }
 
 export async function planCommand(dir: string, out: Output, options: PlanOptions): Promise<ExitCode> {
@@ -41,12 +44,12 @@ export async function planCommand(dir: string, out: Output, options: PlanOptions
     const prune = (backend: string): boolean => Boolean(options.prune) || Boolean(ws.backends.get(backend)?.spec.prune);
     const plan = planFromSurvey(ws, looked, state, { prune, scope, replace, generator: GENERATOR, now });
     if (options.out) await writeFile(options.out, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
-    if (out.json) out.record(plan);
+    if (out.json) out.record(machineDocument('Plan', plan));
     else {
       out.line(renderPlan(plan, { color: out.color }));
       if (options.out) out.line(`\nSaved the plan to ${options.out}; apply it with: converge reconcile ${dir} --plan ${options.out}`);
     }
-    return hasChanges(plan) ? EXIT.changes : EXIT.ok;
+    return planExitCode(plan, Boolean(options.detailedExitcode));
   } finally {
     await ws.close();
   }

@@ -25,6 +25,7 @@ import type { Output } from '../output.js';
 import { previewPlan } from '../preview-plan.js';
 import { runUnderLock } from '../run-under-lock.js';
 import type { SelectionOptions } from '../selection-flags.js';
+import { machineDocument } from '../output/machine.js';
 import { manifestsRevision } from '../../workspace/revision.js';
 import { GENERATOR } from '../version.js';
 
@@ -89,7 +90,7 @@ export async function approvePlan(ws: Workspace, out: Output, options: Parameter
 }
 
 export function printReport(report: RunReport, out: Output): void {
-  if (out.json) return out.record({ type: 'report', ...report });
+  if (out.json) return out.record(machineDocument('Report', { type: 'report', time: new Date().toISOString(), ...report }));
   const settled = (o: RunReport['objects'][number]): boolean => o.result === 'converged' || o.result === 'deleted' || o.result === 'released';
   const ok = report.objects.filter(settled).length;
   out.line('');
@@ -98,6 +99,7 @@ export function printReport(report: RunReport, out: Output): void {
       `(${report.passes} pass(es), ${(report.durationMs / 1000).toFixed(1)}s, ${Object.values(report.calls).reduce((a, b) => a + b, 0)} call(s), ${report.mutatingCalls} mutating).`,
   );
   for (const o of report.objects) {
+    if (out.quiet && settled(o)) continue;
     const mark = settled(o) ? '✓' : o.result === 'pending' ? '…' : '✗';
     out.line(`  ${mark} ${o.key} ${o.result}${o.reason ? `: ${o.reason.split('\n').join('\n      ')}` : ''}${o.code ? ` [${o.code}]` : ''}`);
   }

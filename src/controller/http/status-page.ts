@@ -5,6 +5,7 @@
  */
 import type { Condition } from '../status/conditions.js';
 import type { ObjectStatus, ResourceStatus, StatusDocument } from '../status/status-document.js';
+import { addressLine } from './address-line.js';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
@@ -66,7 +67,7 @@ function resourceRow(r: ResourceStatus): string {
   const name = `<code>${esc(r.key)}</code>${r.inManifests ? '' : ' <span class="muted">(not in manifests)</span>'}`;
   const error = r.lastError ? `<span class="err">${esc(r.lastError.code)}</span> ${esc(firstLine(r.lastError.message))} <span class="muted">${time(r.lastError.at)}</span>` : '';
   return `<tr><td>${name}</td><td>${esc(r.backend ?? '')}</td><td>${badge(r.conditions.Ready)}</td><td>${badge(r.conditions.Synced)}</td>
-<td>${r.lastConvergedAt ? time(r.lastConvergedAt) : '<span class="muted">never</span>'}</td><td>${r.objects.map(chip).join('')}${leaseLine(r)}</td><td>${error}</td></tr>`;
+<td>${r.lastConvergedAt ? time(r.lastConvergedAt) : '<span class="muted">never</span>'}</td><td>${r.objects.map(chip).join('')}${leaseLine(r)}${addressLine(r.objects)}</td><td>${error}</td></tr>`;
 }
 
 function leaseLine(r: ResourceStatus): string {

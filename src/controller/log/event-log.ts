@@ -6,7 +6,7 @@
 import type { EventSink, RunEvent } from '../../engine/events.js';
 import type { Logger } from './json-log.js';
 
-const DEBUG: ReadonlySet<RunEvent['type']> = new Set(['pass', 'observed', 'waiting', 'action-progress', 'retry']);
+const DEBUG: ReadonlySet<RunEvent['type']> = new Set(['pass', 'planned', 'observed', 'waiting', 'action-progress', 'retry']);
 const WARN: ReadonlySet<RunEvent['type']> = new Set(['observe-failed', 'action-failed', 'lock-takeover', 'warning']);
 
 export function eventLog(log: Logger, fields: Record<string, unknown> = {}): EventSink {

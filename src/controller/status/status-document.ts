@@ -4,7 +4,7 @@
  * (desired, recorded in state, or observed) with its conditions, last error, last converged
  * time and live objects as last observed. The HTML page renders the same document.
  */
-import type { Lease, ObjectPhase, ObservedObject } from '../../backends/driver.js';
+import type { AccessFacts, Lease, ObjectPhase, ObservedObject } from '../../backends/driver.js';
 import { resourceKeyOf } from '../../engine/scope.js';
 import type { StateSnapshot } from '../../state/types.js';
 import type { JsonObject } from '../../util/json.js';
@@ -32,6 +32,8 @@ export interface ObjectStatus {
   spec?: JsonObject;
   lease?: Lease;
   observedAt?: string;
+  /** access is how to reach the object (addresses, endpoints, node names), as last observed. */
+  access?: AccessFacts;
 }
 
 export interface ResourceStatus {
@@ -130,7 +132,7 @@ function objectsOf(key: string, input: StatusInput): ObjectStatus[] {
     for (const o of objects) {
       if (resourceKeyOf(o.key) !== key) continue;
       const observedAt = new Date(at).toISOString();
-      live.set(o.key, { key: o.key, phase: o.status.phase, ...(o.status.message ? { message: o.status.message } : {}), ids: o.ids, spec: o.spec, ...(o.lease ? { lease: o.lease } : {}), observedAt });
+      live.set(o.key, { key: o.key, phase: o.status.phase, ...(o.status.message ? { message: o.status.message } : {}), ids: o.ids, spec: o.spec, ...(o.lease ? { lease: o.lease } : {}), observedAt, ...(o.access ? { access: o.access } : {}) });
     }
   }
   for (const d of input.generation?.desired ?? []) {

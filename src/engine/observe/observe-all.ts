@@ -30,6 +30,8 @@ export interface ObserveAllOptions {
   state: Pick<StateSnapshot, 'objects'>;
   now: Date;
   desired: readonly DesiredObject[];
+  /** access asks drivers for access facts that cost extra reads (ObserveContext.access). */
+  access?: boolean;
 }
 
 interface BackendObservation {
@@ -79,6 +81,7 @@ async function observeBackend(driver: Driver, records: readonly ObjectRecord[], 
     now: options.now,
     records,
     desired: options.desired.filter((d) => d.backend === driver.name),
+    ...(options.access ? { access: true } : {}),
   };
   const objects = await driver.observe(ctx);
   const seen = new Set(objects.map((o) => o.key));

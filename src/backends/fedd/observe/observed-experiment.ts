@@ -24,6 +24,7 @@ interface LiveSegment {
   status: string;
   spec: SegmentSpec;
   nonfatalFailed: string[];
+  localnames: Record<string, string>;
 }
 
 /** buildObserved: see the file comment; undefined when every recorded allocation is gone. */
@@ -39,7 +40,7 @@ export function buildObserved(
     const status = info.status ?? (info.topology ? 'active' : 'empty');
     const read = readSegment(info.topology, status === 'empty' ? 'starting' : status);
     const services = recorded.services[testbed] ?? [];
-    live.push({ testbed, allocId, status, spec: { computers: read.computers, networks: read.networks, services }, nonfatalFailed: read.nonfatalFailed });
+    live.push({ testbed, allocId, status, spec: { computers: read.computers, networks: read.networks, services }, nonfatalFailed: read.nonfatalFailed, localnames: read.localnames });
   }
   // Recorded allocations that are all gone: absent (lookup proves it). No allocation recorded at
   // all (an experiment with no instances, or whose first apply was granted nothing): present and
@@ -60,6 +61,7 @@ export function buildObserved(
     status: statusOf(live, deps.startsInFlight),
     detail,
     extra: toExtra({ allocations, services, exchange }),
+    ...accessOf(live),
   };
 }
 
@@ -83,4 +85,10 @@ function statusOf(live: readonly LiveSegment[], startsInFlight: ReadonlySet<stri
 export function producerOf(key: string): string {
   const pair = key.split('/').at(-2) ?? '';
   return pair.split('>')[0] ?? '';
+}
+
+/** accessOf lists each live computer's DNS name (topdl localname) as `<testbed> <computer>`. */
+function accessOf(live: readonly LiveSegment[]): Pick<ObservedObject, 'access'> {
+  const nodes = live.flatMap((s) => Object.entries(s.localnames).map(([name, hostname]) => ({ of: `${s.testbed} ${name}`, hostname })));
+  return nodes.length > 0 ? { access: { nodes } } : {};
 }

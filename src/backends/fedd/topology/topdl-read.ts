@@ -17,11 +17,13 @@ export interface ReadSegment {
   networks: Record<string, NetworkPart>;
   /** nonfatalFailed lists failed nonfatal computers (tolerated). */
   nonfatalFailed: string[];
+  /** localnames are the computers' DNS names once allocated (topdl `localname`), by computer. */
+  localnames: Record<string, string>;
 }
 
 /** readSegment reads a topdldescription; `fallbackStatus` stands for computers that carry none. */
 export function readSegment(topology: XmlRpcStruct | undefined, fallbackStatus: string): ReadSegment {
-  const result: ReadSegment = { computers: {}, networks: {}, nonfatalFailed: [] };
+  const result: ReadSegment = { computers: {}, networks: {}, nonfatalFailed: [], localnames: {} };
   if (!topology) return result;
   for (const substrate of structList(topology.substrates)) result.networks[String(substrate.name)] = networkPart(substrate);
   for (const element of structList(topology.elements)) {
@@ -34,6 +36,8 @@ export function readSegment(topology: XmlRpcStruct | undefined, fallbackStatus: 
       computer.status = 'active';
     }
     result.computers[name] = computer;
+    const [localname] = Array.isArray(body.localname) ? body.localname : [];
+    if (typeof localname === 'string' && localname !== '') result.localnames[name] = localname;
   }
   return result;
 }

@@ -113,6 +113,7 @@ function observedSlice(view: PlcView, slice: SliceRecord, text: string | null, k
     detail,
     extra: extra as unknown as Record<string, unknown>,
     lease: renewal.lease,
+    ...(hosts.length > 0 ? { access: { nodes: hosts.map((hostname) => ({ of: 'node', hostname })) } } : {}),
   };
 }
 

@@ -142,6 +142,7 @@ function sliverObject(c: SliverCandidate, state: SliverState, status: ObjectStat
     status,
     detail,
     dependsOn: [c.sliceKey],
+    access: { nodes: [{ of: `ssh ${c.slice}@`, hostname: c.host }] },
     ...(verifiedController !== undefined ? { extra: { state, login: c.login, controller: verifiedController } } : {}),
   };
 }

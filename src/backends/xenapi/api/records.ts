@@ -25,6 +25,8 @@ export interface XenVm {
   vbds: string[];
   vifs: string[];
   busy: boolean;
+  /** guestMetrics is the VM_guest_metrics ref (NULL_REF when no guest agent reports). */
+  guestMetrics: string;
 }
 
 export interface XenVbd {
@@ -110,7 +112,13 @@ export function parseVm(ref: string, r: XmlRpcStruct): XenVm {
     vbds: list(r, 'VBDs'),
     vifs: list(r, 'VIFs'),
     busy: Object.keys(map(r, 'current_operations')).length > 0,
+    guestMetrics: typeof r.guest_metrics === 'string' ? r.guest_metrics : NULL_REF,
   };
+}
+
+/** parseGuestNetworks reads VM_guest_metrics.networks (`<device>/ip`, `<device>/ipv4/0`, …). */
+export function parseGuestNetworks(_ref: string, r: XmlRpcStruct): Record<string, string> {
+  return map(r, 'networks');
 }
 
 export function parseVbd(ref: string, r: XmlRpcStruct): XenVbd {

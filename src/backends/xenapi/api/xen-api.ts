@@ -7,7 +7,7 @@
 import { isStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
 import { badReply, XenFailure } from './errors.js';
 import {
-  parseNetwork, parseSr, parseTask, parseVbd, parseVdi, parseVif, parseVm, recordMap, taskResult,
+  parseGuestNetworks, parseNetwork, parseSr, parseTask, parseVbd, parseVdi, parseVif, parseVm, recordMap, taskResult,
   type XenNetwork, type XenSr, type XenTask, type XenVbd, type XenVdi, type XenVif, type XenVm,
 } from './records.js';
 import type { XenSession } from '../session/session.js';
@@ -49,6 +49,11 @@ export class XenApi {
 
   async networks(signal: AbortSignal): Promise<Map<string, XenNetwork>> {
     return recordMap('network.get_all_records', await this.session.read('network.get_all_records', [], { signal }), parseNetwork);
+  }
+
+  /** guestNetworks reads every VM_guest_metrics record's `networks` map, by guest-metrics ref. */
+  async guestNetworks(signal: AbortSignal): Promise<Map<string, Record<string, string>>> {
+    return recordMap('VM_guest_metrics.get_all_records', await this.session.read('VM_guest_metrics.get_all_records', [], { signal }), parseGuestNetworks);
   }
 
   async srs(signal: AbortSignal): Promise<Map<string, XenSr>> {
