@@ -16,7 +16,7 @@ const dir = join(work, 'manifests');
 cpSync(join(root, 'manifests'), dir, { recursive: true, filter: (src) => !src.includes('.converge') });
 const quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 try {
-  const command = `${quote(process.execPath)} ${quote(join(root, 'dist', 'src', 'cli', 'main.js'))} reconcile ${quote(dir)}`;
+  const command = `${quote(process.execPath)} ${quote(join(root, 'dist', 'src', 'cli', 'main.js'))} reconcile ${quote(dir)} --auto-approve`;
   const raw = execFileSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm', COLUMNS: '110' } });
   const final = terminalScreen(raw);
   const middle = terminalScreen(raw.slice(0, busiestFrameEnd(raw)));

@@ -46,7 +46,7 @@ const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 describe('the terminal view of reconcile (20 XenAPI VMs)', () => {
   it('on a terminal: the plan summary first, results only, no task percentages left, right counts', () => {
-    const command = `${quote(process.execPath)} ${quote(CLI)} reconcile ${quote(dir)}`;
+    const command = `${quote(process.execPath)} ${quote(CLI)} reconcile ${quote(dir)} --auto-approve`;
     const raw = execFileSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm', NO_COLOR: '', COLUMNS: '120' } });
     expect(raw).toMatch(/\u001b\[\d+A/); // it did redraw in place
     const screen = terminalScreen(raw);
