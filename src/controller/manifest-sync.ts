@@ -54,11 +54,12 @@ export class ManifestSync {
     const { log, metrics } = this.deps;
     const set = await loadManifests(this.deps.dir, { checkCredentials: true });
     const revision = await manifestsRevision(this.deps.dir);
-    const base = { diagnostics: set.diagnostics.map(formatDiagnostic), checkedAt: new Date().toISOString(), ...(revision ? { revision } : {}) };
+    // /status carries the same diagnostic objects as `validate --json` (docs/JSON.md); log lines the text form.
+    const base = { diagnostics: set.diagnostics, checkedAt: new Date().toISOString(), ...(revision ? { revision } : {}) };
     if (hasErrors(set)) {
       this.report = { valid: false, ...base };
       metrics.manifestReloads.inc({ result: 'invalid' });
-      log.warn({ reason, diagnostics: base.diagnostics, inForce: this.deps.current()?.revision ?? null }, 'manifests-invalid');
+      log.warn({ reason, diagnostics: set.diagnostics.map(formatDiagnostic), inForce: this.deps.current()?.revision ?? null }, 'manifests-invalid');
       return;
     }
     try {

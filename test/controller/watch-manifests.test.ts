@@ -89,7 +89,8 @@ describe('converge watch on the example manifests', () => {
       const d = await watch.status();
       return !d.manifests.valid && d;
     }, 10_000, '/status to report invalid manifests');
-    expect(invalid.manifests.diagnostics.join('\n')).toMatch(/broken\.yaml:\d+:\d+: error: .*\[YAML_SYNTAX\]/);
+    // The same diagnostic objects as `validate --json`: file, line, col, severity, code, message.
+    expect(invalid.manifests.diagnostics).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'error', code: 'YAML_SYNTAX', file: expect.stringMatching(/broken\.yaml$/), line: expect.any(Number), col: expect.any(Number) })]));
     expect(invalid.manifests.inForce?.revision).toBe(`${head}-dirty`);
     expect(sum(await metrics(), 'converge_manifests_valid')).toBe(0);
 

@@ -6,6 +6,7 @@
 import type { Condition } from '../status/conditions.js';
 import type { ObjectStatus, ResourceStatus, StatusDocument } from '../status/status-document.js';
 import { addressLine } from './address-line.js';
+import { formatDiagnostic } from '../../manifest/diagnostics.js';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
@@ -42,7 +43,7 @@ function manifestsSection(doc: StatusDocument): string {
   const applied = doc.lastApplied ? `last applied ${time(doc.lastApplied.at)} at revision <code>${esc(short(doc.lastApplied.revision))}</code>` : 'not applied yet';
   const inForce = m.inForce ? `in force: revision <code>${esc(short(m.inForce.revision))}</code>, loaded ${time(m.inForce.loadedAt)}` : 'no valid manifest set yet';
   if (m.valid && !m.error) return `<section><h2>Manifests</h2><p>Valid, checked ${time(m.checkedAt)}; ${inForce}; ${applied}.</p></section>`;
-  const problems = m.diagnostics.map((d) => `<li class="mono">${esc(d)}</li>`).join('') + (m.error ? `<li class="mono">${esc(m.error)}</li>` : '');
+  const problems = m.diagnostics.map((d) => `<li class="mono">${esc(formatDiagnostic(d))}</li>`).join('') + (m.error ? `<li class="mono">${esc(m.error)}</li>` : '');
   return `<section class="invalid"><h2>Manifests on disk are not in force</h2>
 <p>The last good desired state stays in force (${inForce}); nothing is created or destroyed because of these problems. ${applied}.</p><ul>${problems}</ul></section>`;
 }

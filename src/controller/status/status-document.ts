@@ -7,6 +7,7 @@
 import type { AccessFacts, Lease, ObjectPhase, ObservedObject } from '../../backends/driver.js';
 import { resourceKeyOf } from '../../engine/scope.js';
 import type { StateSnapshot } from '../../state/types.js';
+import type { Diagnostic } from '../../manifest/types.js';
 import type { JsonObject } from '../../util/json.js';
 import type { Generation } from '../generation.js';
 import type { ReplicaStatus } from '../replica/replica.js';
@@ -16,8 +17,8 @@ import type { StatusBoard } from './status-board.js';
 /** ManifestReport is the last look at the manifests on disk (valid or not). */
 export interface ManifestReport {
   valid: boolean;
-  /** diagnostics of the manifests on disk, `file:line:col: error: message [CODE]`. */
-  diagnostics: string[];
+  /** diagnostics of the manifests on disk: the objects `validate --json` prints (docs/JSON.md). */
+  diagnostics: Diagnostic[];
   checkedAt: string;
   revision?: string;
   /** error is why a valid set could not be put in force (e.g. a backend failed to open). */
