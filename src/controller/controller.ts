@@ -39,6 +39,8 @@ import { registerReplicaMetrics } from './replica/replica-metrics.js';
 import { shardOfKey } from '../state/index.js';
 import { statusDocument, type StatusDocument } from './status/status-document.js';
 import { ManifestWatcher } from './watch/manifest-watcher.js';
+import { ConvergeError } from '../errors/converge-error.js';
+import type { Rename } from '../workspace/renames.js';
 
 export class Controller {
   /** url is where the endpoints listen, e.g. `http://127.0.0.1:9321`. */
@@ -103,6 +105,7 @@ export class Controller {
       current: () => this.#generation,
       publish: (generation, changed) => this.#publish(generation, changed.keys, changed.backends),
       streaming: () => this.#streaming,
+      rekey: (rename) => this.#rekey(rename),
     });
   }
 
@@ -225,6 +228,22 @@ export class Controller {
       mayAct: () => !this.#lockLost() && !this.#drain.signal.aborted,
       ...(this.#replica ? { tenure: (keys: readonly string[]) => this.#replica!.tenure(keys) } : {}),
     });
+  }
+
+  /**
+   * rekey moves state records to renamed keys. A sharded replica cannot (a key's shard follows
+   * its name): it refuses a rename of objects it holds, which `converge reconcile` applies.
+   */
+  async #rekey(rename: Rename): Promise<boolean> {
+    const shared = this.#shared!;
+    if (shared.rekey) return shared.rekey(rename);
+    const moving = Object.keys(shared.snapshot.objects).filter((key) => rename(key) !== key);
+    if (moving.length === 0) return false;
+    throw new ConvergeError(
+      'INVALID',
+      'RENAME_SHARDED',
+      `metadata.previousNames renames ${moving.length} object(s) (${moving.slice(0, 3).join(', ')}${moving.length > 3 ? ', …' : ''}) that sharded replicas cannot move between shards: stop the replicas, run \`converge reconcile\` once, then start them again`,
+    );
   }
 
   #publish(generation: Generation, keys: ReadonlySet<string>, backends: ReadonlySet<string>): void {

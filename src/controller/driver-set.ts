@@ -11,6 +11,7 @@ import type { EventSink } from '../engine/events.js';
 import type { RunStats } from '../engine/run-stats.js';
 import type { BackendResource } from '../manifest/types.js';
 import { fingerprint } from '../util/json.js';
+import { renamingDriver, type Rename } from '../workspace/renames.js';
 
 export interface DriverSetOptions {
   stateDir: string;
@@ -27,12 +28,22 @@ export interface DriverChanges {
 
 export class DriverSet {
   readonly #entries = new Map<string, { fingerprint: string; driver: Driver }>();
+  #rename: Rename | undefined;
 
   constructor(private readonly options: DriverSetOptions) {}
 
-  /** drivers is a snapshot: later changes do not alter a map a pass already holds. */
+  /**
+   * drivers is a snapshot: later changes do not alter a map a pass already holds. Under a rename
+   * (metadata.previousNames) they report objects of old keys under the new ones (renames.ts).
+   */
   get drivers(): ReadonlyMap<string, Driver> {
-    return new Map([...this.#entries].map(([name, e]) => [name, e.driver]));
+    const rename = this.#rename;
+    return new Map([...this.#entries].map(([name, e]) => [name, rename ? renamingDriver(e.driver, rename) : e.driver]));
+  }
+
+  /** rename is the manifests' rename in force (undefined: none); set while no pass runs. */
+  set rename(rename: Rename | undefined) {
+    this.#rename = rename;
   }
 
   changes(backends: ReadonlyMap<string, BackendResource>): DriverChanges {

@@ -5,7 +5,9 @@
  */
 import { formatDiagnostic, hasErrors } from '../manifest/diagnostics.js';
 import { loadManifests } from '../manifest/load-manifests.js';
-import type { ManifestSet } from '../manifest/types.js';
+import type { ManifestSet, WorkloadResource } from '../manifest/types.js';
+import { fingerprint } from '../util/json.js';
+import { renamesOf, type Rename } from '../workspace/renames.js';
 import { manifestsRevision } from '../workspace/revision.js';
 import type { BackendEvents } from './backend-events.js';
 import type { DriverSet } from './driver-set.js';
@@ -29,11 +31,15 @@ export interface ManifestSyncDeps {
   publish(generation: Generation, changed: ChangedResources): void;
   /** streaming is true once the controller follows backend event streams. */
   streaming(): boolean;
+  /** rekey moves state records to renamed keys (throws where keys cannot move); see PassState.rekey. */
+  rekey(rename: Rename): Promise<boolean>;
 }
 
 export class ManifestSync {
   report: ManifestReport = { valid: false, diagnostics: [], checkedAt: new Date(0).toISOString() };
   #chain: Promise<void> = Promise.resolve();
+  /** renames is what the renames in force were made from (every resource's previousNames). */
+  #renames = fingerprint([]);
 
   constructor(private readonly deps: ManifestSyncDeps) {}
 
@@ -64,10 +70,12 @@ export class ManifestSync {
     }
     try {
       const reopened = await this.#syncDrivers(set);
+      const renamed = await this.#applyRenames(set);
       const next = buildGeneration(set, this.deps.drivers.drivers, revision, new Date());
       const changed = changedResources(this.deps.current(), next);
       for (const [key, backend] of next.resources) if (reopened.has(backend)) changed.keys.add(key);
       reopened.forEach((b) => changed.backends.add(b));
+      renamed.forEach((b) => changed.backends.add(b));
       this.report = { valid: true, ...base };
       this.deps.publish(next, changed);
       metrics.manifestReloads.inc({ result: changed.keys.size > 0 ? 'valid' : 'unchanged' });
@@ -76,6 +84,27 @@ export class ManifestSync {
       this.report = { valid: true, ...base, error: `the manifests are valid but could not be put in force: ${(error as Error).message}` };
       log.error({ reason, error: (error as Error).message }, 'manifests-not-in-force');
     }
+  }
+
+  /**
+   * applyRenames puts the manifests' renames (metadata.previousNames, workspace/renames.ts) in
+   * force with no pass running, as reconcile does: state records of old keys move to the new
+   * ones, and drivers report objects marked with old keys under the new ones, so a renamed
+   * resource keeps its live objects. When the renames change, it returns every backend, whose
+   * cached observations hold keys of before.
+   */
+  async #applyRenames(set: ManifestSet): Promise<Set<string>> {
+    const workloads = set.resources.filter((r): r is WorkloadResource => r.kind !== 'Backend');
+    const renames = fingerprint(workloads.filter((r) => r.metadata.previousNames?.length).map((r) => [r.kind, r.metadata.name, r.metadata.previousNames!]));
+    if (renames === this.#renames) return new Set();
+    const rename = renamesOf(set);
+    await this.deps.gate.exclusive(async () => {
+      if (rename) await this.deps.rekey(rename);
+      this.deps.drivers.rename = rename;
+    });
+    this.#renames = renames;
+    if (rename) this.deps.log.info({ renamed: workloads.filter((r) => r.metadata.previousNames?.length).map((r) => `${r.kind}/${r.metadata.name}`) }, 'renames-in-force');
+    return new Set(workloads.map((r) => r.spec.backend));
   }
 
   /** syncDrivers (re)opens and closes drivers for `set`, with no pass running; returns the reopened. */

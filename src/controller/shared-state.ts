@@ -8,6 +8,7 @@
  */
 import { inScope } from '../engine/scope.js';
 import type { StateSnapshot, StateStore } from '../state/types.js';
+import { renameState, type Rename } from '../workspace/renames.js';
 
 /**
  * PassState is what passes read and write state through: SharedState (one writer), or a
@@ -20,6 +21,11 @@ export interface PassState {
   view(scope: ReadonlySet<string> | undefined): StateStore;
   /** setLastApplied records that the whole manifest set converged (at its git revision). */
   setLastApplied(lastApplied: NonNullable<StateSnapshot['lastApplied']>): Promise<StateSnapshot>;
+  /**
+   * rekey moves records of renamed resources to their new keys (renames.ts) and says whether
+   * any moved. Absent where keys cannot move (a sharded replica: a key's shard follows its name).
+   */
+  rekey?(rename: Rename): Promise<boolean>;
 }
 
 export class SharedState implements PassState {
@@ -60,6 +66,12 @@ export class SharedState implements PassState {
   /** setLastApplied records that the whole manifest set converged (at its git revision). */
   setLastApplied(lastApplied: NonNullable<StateSnapshot['lastApplied']>): Promise<StateSnapshot> {
     return this.#update((current) => ({ ...current, lastApplied }));
+  }
+
+  async rekey(rename: Rename): Promise<boolean> {
+    if (!Object.keys(this.#current.objects).some((key) => rename(key) !== key)) return false;
+    await this.#update((current) => renameState(current, rename));
+    return true;
   }
 
   /** #update writes one change at a time, on top of the latest snapshot. */
