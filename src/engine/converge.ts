@@ -167,7 +167,8 @@ async function observeAndPlan(
   });
   const { observation } = looked;
   markUnavailable(ws, observation, loop);
-  recordObservation(loop.state, observation, ws.desired, now());
+  // A destroy wants nothing: observation must not record again what it lets go (external objects).
+  recordObservation(loop.state, observation, options.destroy ? [] : ws.desired, now());
   // A replacement is asked for once: later passes converge the new object as usual.
   const replace = options.replace && new Set([...options.replace].filter((k) => !loop.replaced.has(k)));
   let plan = planFromSurvey(ws, looked, loop.state, { prune: options.prune, scope: options.scope, generator: options.generator, now: now(), replace, destroy: options.destroy });

@@ -19,12 +19,15 @@ export interface DestroyInput extends Omit<PlanInput, 'desired' | 'prune' | 'rep
 
 export function planDestroy(input: DestroyInput): Plan {
   const owned = (key: string): boolean => input.resources.has(resourceKey(key));
+  // An external object (used, never created) is let go once: observe keeps finding it by name
+  // while the manifests use it, so once state no longer records it there is nothing to forget.
+  const observed = input.observed.filter((o) => owned(o.key) && !(o.external && !input.state.objects[o.key]));
   const objects = { ...input.state.objects };
   for (const [key, record] of Object.entries(objects)) {
     const policy = input.resources.get(resourceKey(key));
     if (policy) objects[key] = { ...record, deletionPolicy: policy };
   }
-  for (const o of input.observed) {
+  for (const o of observed) {
     const policy = input.resources.get(resourceKey(o.key));
     // An object observation attributes to the resource but state does not know yet (an extra VM).
     if (policy && !objects[o.key]) objects[o.key] = { key: o.key, kind: o.kind, backend: o.backend, ids: o.ids, deletionPolicy: policy, createdAt: '', updatedAt: '' };
@@ -32,7 +35,7 @@ export function planDestroy(input: DestroyInput): Plan {
   const plan = planChanges({
     ...input,
     desired: [],
-    observed: input.observed.filter((o) => owned(o.key)),
+    observed,
     surplus: (input.surplus ?? []).filter((s) => owned(s.of)),
     state: { ...input.state, objects },
     prune: () => true,

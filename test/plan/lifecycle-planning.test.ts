@@ -26,16 +26,18 @@ function desired(key: string): DesiredObject {
 const actions = (plan: { actions: Array<{ key: string; action: ActionType }> }): Record<string, ActionType> => Object.fromEntries(plan.actions.map((a) => [a.key, a.action]));
 
 describe('planDestroy', () => {
-  const rows: Array<{ reason: string; resources: Record<string, 'Delete' | 'Orphan'>; observed: ObservedObject[]; want: Record<string, ActionType> }> = [
+  const rows: Array<{ reason: string; resources: Record<string, 'Delete' | 'Orphan'>; observed: ObservedObject[]; recorded?: string[]; want: Record<string, ActionType> }> = [
     { reason: 'a Delete resource is deleted', resources: { 'Infrastructure/a': 'Delete' }, observed: [observed('Infrastructure/a')], want: { 'Infrastructure/a': 'delete' } },
     { reason: 'an Orphan resource is forgotten, never deleted', resources: { 'Infrastructure/a': 'Orphan' }, observed: [observed('Infrastructure/a')], want: { 'Infrastructure/a': 'forget' } },
     { reason: 'every object under the resource goes (VMs and networks)', resources: { 'Infrastructure/x': 'Delete' }, observed: [observed('Infrastructure/x/vm/n-0'), observed('Infrastructure/x/network/net')], want: { 'Infrastructure/x/vm/n-0': 'delete', 'Infrastructure/x/network/net': 'delete' } },
-    { reason: 'an external object a resource used is forgotten', resources: { 'Infrastructure/x': 'Delete' }, observed: [observed('Infrastructure/x/network/pool', { external: true })], want: { 'Infrastructure/x/network/pool': 'forget' } },
+    { reason: 'an external object a resource used is forgotten', resources: { 'Infrastructure/x': 'Delete' }, observed: [observed('Infrastructure/x/network/pool', { external: true })], recorded: ['Infrastructure/x/network/pool'], want: { 'Infrastructure/x/network/pool': 'forget' } },
+    { reason: 'an external object already let go (no state record) is not forgotten again, pass after pass', resources: { 'Infrastructure/x': 'Delete' }, observed: [observed('Infrastructure/x/network/pool', { external: true })], want: {} },
     { reason: 'objects of resources not destroyed are not touched or mentioned', resources: { 'Infrastructure/a': 'Delete' }, observed: [observed('Infrastructure/a'), observed('Infrastructure/b')], want: { 'Infrastructure/a': 'delete' } },
   ];
   for (const row of rows) {
     it(row.reason, () => {
-      const plan = planDestroy({ ...common, observed: row.observed, state: { lineage: 'l', serial: 1, objects: {} }, resources: new Map(Object.entries(row.resources)) });
+      const objects = Object.fromEntries((row.recorded ?? []).map((key) => [key, { key, kind: 'Infrastructure' as const, backend: 'im', ids: { id: key }, deletionPolicy: 'Delete' as const, createdAt: '', updatedAt: '', external: true }]));
+      const plan = planDestroy({ ...common, observed: row.observed, state: { lineage: 'l', serial: 1, objects }, resources: new Map(Object.entries(row.resources)) });
       expect(actions(plan)).toEqual(row.want);
       expect(plan.notes).toEqual([]);
     });
