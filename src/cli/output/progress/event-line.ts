@@ -41,7 +41,9 @@ export function eventLine(event: RunEvent, c: Colors): string | undefined {
 }
 
 export function failedLine(event: Extract<RunEvent, { type: 'action-failed' }>, c: Colors): string {
-  return `${c.red('✗')} ${event.action} ${event.key}: ${event.message} [${event.code}]${event.willRetry ? c.dim(' — will observe and retry') : ''}`;
+  // A failure the run retries by itself is not the run's verdict: it is marked apart from one that stands.
+  if (event.willRetry) return `${c.yellow('↻')} ${event.action} ${event.key}: ${event.message} [${event.code}]${c.dim(' — will observe and retry')}`;
+  return `${c.red('✗')} ${event.action} ${event.key}: ${event.message} [${event.code}]`;
 }
 
 /**
