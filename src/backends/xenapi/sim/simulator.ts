@@ -23,6 +23,8 @@ import { IdSource } from './store/ids.js';
 import { ObjectStore, type Tables } from './store/object-store.js';
 import { TaskRunner } from './tasks/task-runner.js';
 import { refreshDerived } from './vm/derived.js';
+import { DomidCounter } from './vm/domids.js';
+import { HostMemory } from './vm/host-memory.js';
 import { reportGuest } from './vm/guest-agent.js';
 import { encodeMethodResponse } from './wire/compact-xml.js';
 import { handleInvalid } from './wire/errors.js';
@@ -115,7 +117,7 @@ export class XenApiSimulator implements ControlTarget {
 
   dump(): XenSimDump {
     const out: XenSimDump = {};
-    for (const spec of CLASSES) out[spec.name] = Object.fromEntries(this.#ctx.store.entries(spec.name).map(([ref, row]) => [ref, { ...row }]));
+    for (const spec of CLASSES) out[spec.name] = Object.fromEntries(this.#ctx.store.entries(spec.name).map(([ref, row]) => [ref, structuredClone(row)]));
     return out;
   }
 
@@ -203,6 +205,8 @@ function makeContext(store: ObjectStore, knobs: SimKnobs, settings: SimSettings)
     settings,
     agentOverrides: new Map(),
     staticIpOverrides: new Map(),
+    hostMemory: new HostMemory(store),
+    domids: new DomidCounter(store),
     sessions: { requireValid: unset, isValid: unset },
     tasks: { cancel: unset, destroy: unset, createManual: unset },
     now: () => knobs.clock.now(),
