@@ -9,7 +9,7 @@
 import { ConvergeError } from '../../errors/converge-error.js';
 import { readUserDb, startImSimulator, type ImSimulatorOptions } from '../../backends/im/sim/index.js';
 import { startSeattleSimulator } from '../../backends/seattle/sim/index.js';
-import { startXenApiSimulator } from '../../backends/xenapi/sim/index.js';
+import { MAX_HOSTS, startXenApiSimulator } from '../../backends/xenapi/sim/index.js';
 import { knobsFromEnv } from '../../backends/embedded.js';
 import { feddSimCommand } from './sim-fedd.js';
 import { planetlabSimCommand } from './sim-planetlab.js';
@@ -33,6 +33,8 @@ export interface SimOptions {
   testbeds?: string[];
   /** pkiDir: fedd only, where certificates and keys are kept. */
   pkiDir?: string;
+  /** hosts: xenapi only, the pool members to seed (default 1). */
+  hosts?: number;
   /** nodes, pollIntervalSeconds: planetlab only; forward, login: planetlab-nm only (sim-planetlab.ts). */
   nodes?: number;
   pollIntervalSeconds?: number;
@@ -56,7 +58,7 @@ export async function simCommand(type: string, out: Output, options: SimOptions)
     otherOptions(type, options, knobs);
     return feddSimCommand(out, options, knobs);
   }
-  const extra = type === 'im' ? imOptions(options) : otherOptions(type, options, knobs);
+  const extra = type === 'im' ? imOptions(options) : { ...otherOptions(type, options, knobs), ...xenOptions(type, options) };
   const server = await simulator.start({ host: options.host, port: options.port, knobs, ...(options.persist ? { persistPath: options.persist } : {}), ...extra });
   if (out.json) out.record({ type: 'listening', backend: type, url: server.url });
   else out.line(`${simulator.title} simulator listening on ${server.url} (control methods: converge.sim.*); Ctrl-C to stop`);
@@ -96,6 +98,13 @@ function otherOptions(type: string, options: SimOptions, knobs: SimKnobs): Recor
   if (given.length > 0) throw new ConvergeError('INVALID', 'USAGE', `${given.join(', ')}: only for the im simulator, not ${type}`);
   if (options.backlog !== undefined) knobs.setBacklog(options.backlog, options.backlogPenaltyMs);
   return {};
+}
+
+function xenOptions(type: string, options: SimOptions): { hosts?: number } {
+  if (options.hosts === undefined) return {};
+  if (type !== 'xenapi') throw new ConvergeError('INVALID', 'USAGE', `--hosts: only for the xenapi simulator, not ${type}`);
+  if (options.hosts > MAX_HOSTS) throw new ConvergeError('INVALID', 'USAGE', `--hosts ${options.hosts}: a pool has at most ${MAX_HOSTS} hosts`);
+  return { hosts: options.hosts };
 }
 
 function planetlabKnobs(options: SimOptions): SimKnobs {

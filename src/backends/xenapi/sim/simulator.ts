@@ -50,7 +50,16 @@ export interface XenApiSimulatorOptions {
   taskDurationMs?: number;
   taskDurationsMs?: Record<string, number>;
   sessionLimits?: Partial<SessionLimits>;
+  /**
+   * hosts: pool members to seed (default 1, at most MAX_HOSTS): the master plus supporters with
+   * 64 GiB each, among which VM.start places VMs as xapi does (vm/placement.ts). A restored state
+   * keeps the hosts it was saved with.
+   */
+  hosts?: number;
 }
+
+/** MAX_HOSTS is xapi's supported pool size. */
+export const MAX_HOSTS = 64;
 
 /** XenSimDump: class → ref → stored row (ints as numbers, datetimes as epoch milliseconds). */
 export interface XenSimDump {
@@ -100,7 +109,7 @@ export class XenApiSimulator implements ControlTarget {
     });
     this.#control = xenapiControlHandlers(this);
     if (saved) restore(store, saved.tables);
-    else seedFixture(store, clock.now());
+    else seedFixture(store, clock.now(), hostCount(options.hosts));
     this.#afterCall();
   }
 
@@ -182,6 +191,11 @@ export class XenApiSimulator implements ControlTarget {
       this.#persistence?.save({ version: 1, generation: this.#ctx.store.events.generation, tables: this.#ctx.store.exportTables() });
     }
   }
+}
+
+function hostCount(hosts = 1): number {
+  if (!Number.isInteger(hosts) || hosts < 1 || hosts > MAX_HOSTS) throw new RangeError(`hosts ${hosts}: expected a whole number from 1 to ${MAX_HOSTS}`);
+  return hosts;
 }
 
 function settingsFrom(options: XenApiSimulatorOptions): SimSettings {
