@@ -29,6 +29,14 @@ export interface FileJournalOptions {
 }
 
 type ResolveResult = Parameters<Journal['resolve']>[1];
+type Fence = () => Promise<void>;
+
+interface QueuedLine {
+  bytes: Buffer;
+  fence: Fence;
+  resolve(): void;
+  reject(error: unknown): void;
+}
 
 export class FileJournal implements Journal {
   readonly path: string;
@@ -45,17 +53,15 @@ export class FileJournal implements Journal {
 
   /** begin records the intent durably and returns it with its id and status "open". */
   async begin(intent: Omit<Intent, 'id' | 'status' | 'startedAt'>): Promise<Intent> {
-    await this.fence();
     const startedAt = this.now();
     const begun: Intent = { ...intent, id: newIntentId(startedAt.getTime()), status: 'open', startedAt: startedAt.toISOString() };
-    await this.file.append({ type: 'begin', intent: begun });
+    await this.file.append({ type: 'begin', intent: begun }, this.fence);
     return begun;
   }
 
   /** resolve records how the call for intent `id` ended. */
   async resolve(id: string, result: ResolveResult): Promise<void> {
-    await this.fence();
-    await this.file.append({ type: 'resolve', id, ...result, endedAt: this.now().toISOString() });
+    await this.file.append({ type: 'resolve', id, ...result, endedAt: this.now().toISOString() }, this.fence);
   }
 
   /** unsettled replays the journal and returns the intents nobody has accounted for, oldest first. */
@@ -70,8 +76,7 @@ export class FileJournal implements Journal {
 
   /** settle records that a later look accounted for intent `id` (see Journal.settle). */
   async settle(id: string, note: string, outcome?: Record<string, unknown>): Promise<void> {
-    await this.fence();
-    await this.file.append({ type: 'settle', id, note, ...(outcome && { outcome }), at: this.now().toISOString() });
+    await this.file.append({ type: 'settle', id, note, ...(outcome && { outcome }), at: this.now().toISOString() }, this.fence);
   }
 
   /**
@@ -103,18 +108,19 @@ class JournalFile {
 
   /**
    * append resolves once the entry is on disk. Appends that arrive while a write is in flight are
-   * committed together by the next one (one write, one fdatasync for the batch, in arrival
-   * order): with 16 creates in flight, one fdatasync per line made the journal the critical path
-   * of every create. No caller is answered before its own line is durable.
+   * committed together by the next one (one fence check, one write, one fdatasync for the batch,
+   * in arrival order): with 16 creates in flight, a lock-file read and an fdatasync per line made
+   * the journal the critical path of every create. No caller is answered before its own line is
+   * durable, and no line is written unless its `fence` passed just before the write.
    */
-  append(entry: JournalEntry): Promise<void> {
+  append(entry: JournalEntry, fence: Fence): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queued.push({ bytes: Buffer.from(encodeEntry(entry), 'utf8'), resolve, reject });
+      this.queued.push({ bytes: Buffer.from(encodeEntry(entry), 'utf8'), fence, resolve, reject });
       if (!this.flushing) void this.flushQueued();
     });
   }
 
-  private queued: Array<{ bytes: Buffer; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private queued: QueuedLine[] = [];
   private flushing = false;
 
   private async flushQueued(): Promise<void> {
@@ -122,14 +128,24 @@ class JournalFile {
     while (this.queued.length > 0) {
       const batch = this.queued;
       this.queued = [];
-      try {
-        await this.exclusive(() => this.writeDurably(Buffer.concat(batch.map((b) => b.bytes))));
-        batch.forEach((b) => b.resolve());
-      } catch (error) {
-        batch.forEach((b) => b.reject(error));
-      }
+      await this.exclusive(() => this.commit(batch));
     }
     this.flushing = false;
+  }
+
+  /** commit writes the lines whose fence passes (each distinct fence runs once) and answers every caller. */
+  private async commit(batch: QueuedLine[]): Promise<void> {
+    const refused = new Map<Fence, unknown>();
+    for (const fence of new Set(batch.map((line) => line.fence))) await fence().catch((error: unknown) => refused.set(fence, error));
+    const passed = batch.filter((line) => !refused.has(line.fence));
+    batch.filter((line) => refused.has(line.fence)).forEach((line) => line.reject(refused.get(line.fence)));
+    if (passed.length === 0) return;
+    try {
+      await this.writeDurably(Buffer.concat(passed.map((line) => line.bytes)));
+      passed.forEach((line) => line.resolve());
+    } catch (error) {
+      passed.forEach((line) => line.reject(error));
+    }
   }
 
   private async writeDurably(bytes: Buffer): Promise<void> {

@@ -35,6 +35,8 @@ export interface SimOptions {
   pkiDir?: string;
   /** hosts: xenapi only, the pool members to seed (default 1). */
   hosts?: number;
+  /** taskMs: xenapi only, the virtual duration of an Async task (default 30). */
+  taskMs?: number;
   /** nodes, pollIntervalSeconds: planetlab only; forward, login: planetlab-nm only (sim-planetlab.ts). */
   nodes?: number;
   pollIntervalSeconds?: number;
@@ -100,11 +102,12 @@ function otherOptions(type: string, options: SimOptions, knobs: SimKnobs): Recor
   return {};
 }
 
-function xenOptions(type: string, options: SimOptions): { hosts?: number } {
-  if (options.hosts === undefined) return {};
-  if (type !== 'xenapi') throw new ConvergeError('INVALID', 'USAGE', `--hosts: only for the xenapi simulator, not ${type}`);
-  if (options.hosts > MAX_HOSTS) throw new ConvergeError('INVALID', 'USAGE', `--hosts ${options.hosts}: a pool has at most ${MAX_HOSTS} hosts`);
-  return { hosts: options.hosts };
+function xenOptions(type: string, options: SimOptions): { hosts?: number; taskDurationMs?: number } {
+  const given = [options.hosts !== undefined && '--hosts', options.taskMs !== undefined && '--task-ms'].filter((f) => f !== false);
+  if (given.length === 0) return {};
+  if (type !== 'xenapi') throw new ConvergeError('INVALID', 'USAGE', `${given.join(', ')}: only for the xenapi simulator, not ${type}`);
+  if (options.hosts !== undefined && options.hosts > MAX_HOSTS) throw new ConvergeError('INVALID', 'USAGE', `--hosts ${options.hosts}: a pool has at most ${MAX_HOSTS} hosts`);
+  return { ...(options.hosts !== undefined && { hosts: options.hosts }), ...(options.taskMs !== undefined && { taskDurationMs: options.taskMs }) };
 }
 
 function planetlabKnobs(options: SimOptions): SimKnobs {
