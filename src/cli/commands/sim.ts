@@ -58,9 +58,10 @@ export async function simCommand(type: string, out: Output, options: SimOptions)
   if (options.latencyMs !== undefined) knobs.setLatency(options.latencyMs);
   if (!simulator) {
     otherOptions(type, options, knobs);
+    xenOptions(type, options);
     return feddSimCommand(out, options, knobs);
   }
-  const extra = type === 'im' ? imOptions(options) : { ...otherOptions(type, options, knobs), ...xenOptions(type, options) };
+  const extra = { ...(type === 'im' ? imOptions(options) : otherOptions(type, options, knobs)), ...xenOptions(type, options) };
   const server = await simulator.start({ host: options.host, port: options.port, knobs, ...(options.persist ? { persistPath: options.persist } : {}), ...extra });
   if (out.json) out.record({ type: 'listening', backend: type, url: server.url });
   else out.line(`${simulator.title} simulator listening on ${server.url} (control methods: converge.sim.*); Ctrl-C to stop`);
@@ -114,5 +115,6 @@ function planetlabKnobs(options: SimOptions): SimKnobs {
   const knobs = knobsFromEnv();
   if (options.latencyMs !== undefined) knobs.setLatency(options.latencyMs);
   otherOptions('planetlab', options, knobs);
+  xenOptions('planetlab', options);
   return knobs;
 }
