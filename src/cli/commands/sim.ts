@@ -3,7 +3,8 @@
  * tests that need the server to outlive a killed client. Runs until SIGINT/SIGTERM.
  *
  * IM-only flags (`--users`, `--create-base-ms`, `--create-ms-per-vm`,
- * `--no-corrupt-concurrent-changes`) are refused for other types; `--backlog` works for every
+ * `--no-corrupt-concurrent-changes`) are refused for other types, and so are the XenAPI-only
+ * `--hosts` (pool members) and `--task-ms` (Async task duration); `--backlog` works for every
  * type (the IM simulator has a backlog of 5 unless told otherwise, the others none).
  */
 import { ConvergeError } from '../../errors/converge-error.js';
