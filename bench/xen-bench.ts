@@ -1,7 +1,8 @@
 /**
  * XenAPI benchmark: N VMs (default 10, 100, 1000) from nothing to running on the XenAPI
  * simulator, then a no-op pass (harness.ts says what is measured). VMs are cloned from "Other
- * install media" with 32 MiB so that 1000 of them fit the simulated host.
+ * install media" with 32 MiB (34 MiB with xapi's overhead); the simulated pool gets as many
+ * 64 GiB hosts (`--hosts`) as N such VMs need, plus one, and xapi's placement spreads them.
  *
  *   npm run bench:xen
  *   node dist/bench/xen-bench.js --latency 5 --counts 100,1000 --concurrency 16
@@ -16,6 +17,7 @@ await runBenchmark({
   type: 'xenapi',
   title: 'XenAPI benchmark (1 VM per instance)',
   self: fileURLToPath(import.meta.url),
+  simArgs: (n) => ['--hosts', String(Math.ceil((n * 34) / (60 * 1024)) + 1)],
   async writeManifests(dir, url, n, concurrency) {
     await writeFile(join(dir, 'xen.cred'), 'username = root\npassword = xenroot\n');
     const backend = `apiVersion: converge/v1\nkind: Backend\nmetadata: {name: xen}\nspec: {type: xenapi, url: "${url}", credentials: {fromFile: xen.cred}, limits: {concurrency: ${concurrency}}}`;

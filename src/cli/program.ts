@@ -58,6 +58,8 @@ function simKnobFlags(o: Raw): Partial<SimOptions> {
   if (o.testbeds !== undefined) flags.testbeds = String(o.testbeds).split(',').map((t) => t.trim()).filter((t) => t !== '');
   if (o.pkiDir !== undefined) flags.pkiDir = String(o.pkiDir);
   if (o.nodes !== undefined) flags.nodes = countFlag('--nodes', String(o.nodes), 1);
+  if (o.hosts !== undefined) flags.hosts = countFlag('--hosts', String(o.hosts), 1);
+  if (o.taskMs !== undefined) flags.taskMs = countFlag('--task-ms', String(o.taskMs));
   if (o.pollInterval !== undefined) flags.pollIntervalSeconds = countFlag('--poll-interval', String(o.pollInterval));
   if (o.forward !== undefined) flags.forward = String(o.forward);
   if (o.login !== undefined) flags.login = String(o.login);
@@ -197,6 +199,8 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
     .option('--backlog-penalty-ms <ms>', 'how long a held connection waits (default 1000)')
     .option('--testbeds <names>', 'fedd: comma-separated testbeds, one access controller each on --port, --port+1, … (default deter)')
     .option('--pki-dir <dir>', 'fedd: where the CA, server and client certificates and keys are kept (default <persist>.pki or a temp dir)')
+    .option('--hosts <n>', 'xenapi: hosts in the simulated pool, 64 GiB each; VM.start places VMs as xapi does (default 1)')
+    .option('--task-ms <ms>', 'xenapi: how long an Async task (clone, provision, start, …) takes (default 30)')
     .option('--nodes <n>', 'planetlab: how many nodes (Node Managers) to serve next to PLC (default 3)')
     .option('--poll-interval <seconds>', 'planetlab: virtual seconds between a node\'s polls of PLC, plus up to half again at random (default 600)')
     .option('--forward <nm-url>', 'planetlab-nm: relay one methodCall from stdin to this Node Manager simulator (an sshd forced command)')

@@ -175,3 +175,21 @@ describe('FileJournal after a crash', () => {
     expect(error).toMatchObject({ kind: 'TERMINAL', code: 'JOURNAL_CORRUPT', message: `journal ${path}:2 is corrupt: not valid JSON` });
   });
 });
+
+describe('FileJournal appends in flight together', () => {
+  it('writes every line of a burst, in call order, and refuses all of them once the fence fails', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'journal.jsonl');
+    let held = true;
+    const journal = new FileJournal({ path, fence: async () => {
+      if (!held) throw new ConvergeError('CONFLICT', 'STATE_LOCK_LOST', 'lock lost');
+    } });
+    journals.push(journal);
+    const begun = await Promise.all(Array.from({ length: 40 }, (_, i) => journal.begin(call(`Infrastructure/n${i}`))));
+    expect((await lines(path)).map((line) => (line.intent as Intent).key)).toEqual(begun.map((intent) => intent.key));
+    held = false;
+    const refused = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => journal.resolve(begun[i]!.id, { status: 'done' })));
+    expect(refused.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
+    expect(await lines(path)).toHaveLength(40);
+  });
+});

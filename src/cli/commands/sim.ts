@@ -3,13 +3,14 @@
  * tests that need the server to outlive a killed client. Runs until SIGINT/SIGTERM.
  *
  * IM-only flags (`--users`, `--create-base-ms`, `--create-ms-per-vm`,
- * `--no-corrupt-concurrent-changes`) are refused for other types; `--backlog` works for every
+ * `--no-corrupt-concurrent-changes`) are refused for other types, and so are the XenAPI-only
+ * `--hosts` (pool members) and `--task-ms` (Async task duration); `--backlog` works for every
  * type (the IM simulator has a backlog of 5 unless told otherwise, the others none).
  */
 import { ConvergeError } from '../../errors/converge-error.js';
 import { readUserDb, startImSimulator, type ImSimulatorOptions } from '../../backends/im/sim/index.js';
 import { startSeattleSimulator } from '../../backends/seattle/sim/index.js';
-import { startXenApiSimulator } from '../../backends/xenapi/sim/index.js';
+import { MAX_HOSTS, startXenApiSimulator } from '../../backends/xenapi/sim/index.js';
 import { knobsFromEnv } from '../../backends/embedded.js';
 import { feddSimCommand } from './sim-fedd.js';
 import { planetlabSimCommand } from './sim-planetlab.js';
@@ -33,6 +34,10 @@ export interface SimOptions {
   testbeds?: string[];
   /** pkiDir: fedd only, where certificates and keys are kept. */
   pkiDir?: string;
+  /** hosts: xenapi only, the pool members to seed (default 1). */
+  hosts?: number;
+  /** taskMs: xenapi only, the virtual duration of an Async task (default 30). */
+  taskMs?: number;
   /** nodes, pollIntervalSeconds: planetlab only; forward, login: planetlab-nm only (sim-planetlab.ts). */
   nodes?: number;
   pollIntervalSeconds?: number;
@@ -54,9 +59,10 @@ export async function simCommand(type: string, out: Output, options: SimOptions)
   if (options.latencyMs !== undefined) knobs.setLatency(options.latencyMs);
   if (!simulator) {
     otherOptions(type, options, knobs);
+    xenOptions(type, options);
     return feddSimCommand(out, options, knobs);
   }
-  const extra = type === 'im' ? imOptions(options) : otherOptions(type, options, knobs);
+  const extra = { ...(type === 'im' ? imOptions(options) : otherOptions(type, options, knobs)), ...xenOptions(type, options) };
   const server = await simulator.start({ host: options.host, port: options.port, knobs, ...(options.persist ? { persistPath: options.persist } : {}), ...extra });
   if (out.json) out.record({ type: 'listening', backend: type, url: server.url });
   else out.line(`${simulator.title} simulator listening on ${server.url} (control methods: converge.sim.*); Ctrl-C to stop`);
@@ -98,9 +104,18 @@ function otherOptions(type: string, options: SimOptions, knobs: SimKnobs): Recor
   return {};
 }
 
+function xenOptions(type: string, options: SimOptions): { hosts?: number; taskDurationMs?: number } {
+  const given = [options.hosts !== undefined && '--hosts', options.taskMs !== undefined && '--task-ms'].filter((f) => f !== false);
+  if (given.length === 0) return {};
+  if (type !== 'xenapi') throw new ConvergeError('INVALID', 'USAGE', `${given.join(', ')}: only for the xenapi simulator, not ${type}`);
+  if (options.hosts !== undefined && options.hosts > MAX_HOSTS) throw new ConvergeError('INVALID', 'USAGE', `--hosts ${options.hosts}: a pool has at most ${MAX_HOSTS} hosts`);
+  return { ...(options.hosts !== undefined && { hosts: options.hosts }), ...(options.taskMs !== undefined && { taskDurationMs: options.taskMs }) };
+}
+
 function planetlabKnobs(options: SimOptions): SimKnobs {
   const knobs = knobsFromEnv();
   if (options.latencyMs !== undefined) knobs.setLatency(options.latencyMs);
   otherOptions('planetlab', options, knobs);
+  xenOptions('planetlab', options);
   return knobs;
 }

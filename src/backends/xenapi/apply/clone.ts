@@ -1,7 +1,8 @@
 /**
  * Cloning a template into a VM that converge owns. `VM.clone` cannot carry a marker, so a clone
- * is unmarked until `VM.add_to_other_config` has written `converge.template`, `converge.arch`,
- * `converge.key` and, last, `converge.owner` (observe needs the owner, so a half-marked VM is
+ * is unmarked until its marker is written: `converge.template`, `converge.arch`, `converge.key`
+ * and `converge.owner`, in one `VM.set_other_config` for a fresh clone (markClone), else by
+ * `VM.add_to_other_config` with the owner last (observe needs the owner, so a half-marked VM is
  * never half-adopted). Between the two a clone can only be recognised by its name, which is not
  * unique; so the clone's journal intent records the name and the uuids of the VMs that already
  * had it, and a clone is adopted only when exactly one unmarked VM with that name exists that
@@ -58,11 +59,39 @@ export function parseMarkTarget(target: string): { ref: string; marker: Marker }
   }
 }
 
-/** markVm writes the marker keys that are missing, owner last; a marker of another owner is a conflict. */
-export async function markVm(actor: Actor, ref: string, marker: Marker, current: Record<string, string>): Promise<void> {
+/** MARK_METHODS are the calls that write a clone's marker (their intents carry markTarget). */
+export const MARK_METHODS: ReadonlySet<string> = new Set(['VM.add_to_other_config', 'VM.set_other_config']);
+
+function markerEntries(actor: Actor, marker: Marker): Array<[string, string]> {
   const wanted: Array<[string, string]> = [[MARK.template, marker.template]];
   if (marker.arch !== null) wanted.push([MARK.arch, marker.arch]);
   wanted.push([MARK.key, marker.key], [MARK.owner, actor.owner]);
+  return wanted;
+}
+
+/**
+ * markClone marks a fresh clone with one `VM.set_other_config`: the map read in `vm` (the
+ * template's, copied by the clone) plus every marker key. The write is all or nothing, so the
+ * owner-last rule holds by construction, at one call instead of four. Nobody else can have
+ * written to the map in between but someone looking for unmarked VMs of that name, who by the
+ * rule above leaves them alone. A clone that already carries a marker key (a template converge
+ * had marked) goes the careful way (markVm), so a foreign marker is still a conflict. Returns the
+ * record with its marker, which later writes of other_config must start from.
+ */
+export async function markClone(actor: Actor, vm: XenVm, marker: Marker): Promise<XenVm> {
+  const wanted = markerEntries(actor, marker);
+  if (wanted.some(([name]) => vm.otherConfig[name] !== undefined)) {
+    await markVm(actor, vm.ref, marker, vm.otherConfig);
+    return actor.api.vm(vm.ref, actor.signal);
+  }
+  const otherConfig = { ...vm.otherConfig, ...Object.fromEntries(wanted) };
+  await repeat(actor, 'VM.set_other_config', markTarget(vm.ref, marker), [vm.ref, otherConfig]);
+  return { ...vm, otherConfig };
+}
+
+/** markVm writes the marker keys that are missing, owner last; a marker of another owner is a conflict. */
+export async function markVm(actor: Actor, ref: string, marker: Marker, current: Record<string, string>): Promise<void> {
+  const wanted = markerEntries(actor, marker);
   const target = markTarget(ref, marker);
   for (const [name, value] of wanted) {
     if (current[name] === value) continue;

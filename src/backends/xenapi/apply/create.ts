@@ -1,6 +1,7 @@
 /**
  * Creating converge's XenAPI objects:
- * - a VM: `Async.VM.clone` of the template under its final name, the ownership marker at once,
+ * - a VM: `Async.VM.clone` of the template under its final name, the ownership marker at once
+ *   (one `VM.set_other_config` on the clone's record, clone.ts),
  *   then the same `realizeVm` that update uses (provision, memory, VCPUs, disks, interfaces,
  *   power), so a create cut short anywhere is finished by the next pass's update;
  * - a network: an existing network with the declared name (or the one `options.networks` maps
@@ -13,7 +14,7 @@
 import { ConvergeError, isKind } from '../../../errors/converge-error.js';
 import type { ApplyResult, DesiredObject } from '../../driver.js';
 import { once, repeat, type Actor } from './actor.js';
-import { cloneTarget, markVm, settleTasks, unmarkedClones, type Marker } from './clone.js';
+import { cloneTarget, markClone, settleTasks, unmarkedClones, type Marker } from './clone.js';
 import type { VmFacts } from '../observe/vm-facts.js';
 import { MARK } from '../observe/inventory.js';
 import type { XenVif, XenVm } from '../api/records.js';
@@ -30,8 +31,10 @@ export async function createVm(actor: Actor, desired: DesiredObject): Promise<Ap
   // run find and mark exactly this VM (recover/recover-intents.ts).
   const ref = await actor.mutate('VM.clone', target, () => cloneOrFind(actor, template, spec.name, before), (cloned) => ({ ref: cloned }));
   const marker: Marker = { key: desired.key, template: spec.template, arch: spec.arch };
+  let vm: XenVm;
   try {
-    await markVm(actor, ref, marker, {});
+    // Reading the clone is no side effect; the marker is still the first write after the clone.
+    vm = await markClone(actor, await actor.api.vm(ref, actor.signal), marker);
   } catch (error) {
     // A marking whose outcome is unknown (a late or lost reply) may have landed: its intents name
     // the VM and the marker, so the next pass's recover finishes it (destroying the clone here
@@ -42,7 +45,6 @@ export async function createVm(actor: Actor, desired: DesiredObject): Promise<Ap
     }
     throw error;
   }
-  const vm = await actor.api.vm(ref, actor.signal);
   const facts: VmFacts = { key: desired.key, infra, vm, vifs: await readVifs(actor, vm), disks: [], ownedVdis: [] };
   await realizeVm(actor, spec, facts);
   return { ids: { uuid: vm.uuid } };

@@ -13,7 +13,8 @@
  *   pass finishes it off with its disks, as an interrupted delete is (never a second live copy);
  * - a `VM.clone` that completed (`done`, its ref in the outcome) but whose marking never finished
  *   (the run died in between): mark that VM, unless it is gone or already marked;
- * - `VM.add_to_other_config`: finish marking that VM (once per VM; unless someone else owns it).
+ * - `VM.add_to_other_config` or `VM.set_other_config` with a marker target: finish marking that VM
+ *   (once per VM; unless someone else owns it).
  * A recovery whose own calls fail transiently leaves its intent unsettled for the next pass (the
  * engine runs recover on every pass while intents are unsettled; settle-intent.ts keeps the key
  * in motion meanwhile). Everything else (VDI, VBD, VIF and network creates carry their marker or
@@ -24,7 +25,7 @@ import type { Intent } from '../../../state/types.js';
 import type { RecoverContext, RecoveredIntent } from '../../driver.js';
 import { repeat, type Actor } from '../apply/actor.js';
 import type { XenApi } from '../api/xen-api.js';
-import { markVm, parseCloneTarget, parseMarkTarget, settleTasks, unmarkedClones } from '../apply/clone.js';
+import { MARK_METHODS, markVm, parseCloneTarget, parseMarkTarget, settleTasks, unmarkedClones } from '../apply/clone.js';
 import { isXenCode } from '../api/errors.js';
 import { MARK } from '../observe/inventory.js';
 import type { XenLookup } from '../observe/lookup.js';
@@ -49,7 +50,7 @@ export async function recoverIntents(api: XenApi, lookup: XenLookup, intents: re
     if (result) settled.push(result);
   }
   const marks = new Map<string, Intent[]>();
-  for (const intent of uncertain.filter((i) => i.method === 'VM.add_to_other_config')) marks.set(intent.target, [...(marks.get(intent.target) ?? []), intent]);
+  for (const intent of uncertain.filter((i) => MARK_METHODS.has(i.method))) marks.set(intent.target, [...(marks.get(intent.target) ?? []), intent]);
   for (const [target, group] of marks) {
     const mark = parseMarkTarget(target);
     if (!mark) continue;

@@ -23,6 +23,8 @@ import { IdSource } from './store/ids.js';
 import { ObjectStore, type Tables } from './store/object-store.js';
 import { TaskRunner } from './tasks/task-runner.js';
 import { refreshDerived } from './vm/derived.js';
+import { DomidCounter } from './vm/domids.js';
+import { HostMemory } from './vm/host-memory.js';
 import { reportGuest } from './vm/guest-agent.js';
 import { encodeMethodResponse } from './wire/compact-xml.js';
 import { handleInvalid } from './wire/errors.js';
@@ -48,7 +50,16 @@ export interface XenApiSimulatorOptions {
   taskDurationMs?: number;
   taskDurationsMs?: Record<string, number>;
   sessionLimits?: Partial<SessionLimits>;
+  /**
+   * hosts: pool members to seed (default 1, at most MAX_HOSTS): the master plus supporters with
+   * 64 GiB each, among which VM.start places VMs as xapi does (vm/placement.ts). A restored state
+   * keeps the hosts it was saved with.
+   */
+  hosts?: number;
 }
+
+/** MAX_HOSTS is xapi's supported pool size. */
+export const MAX_HOSTS = 64;
 
 /** XenSimDump: class → ref → stored row (ints as numbers, datetimes as epoch milliseconds). */
 export interface XenSimDump {
@@ -98,7 +109,7 @@ export class XenApiSimulator implements ControlTarget {
     });
     this.#control = xenapiControlHandlers(this);
     if (saved) restore(store, saved.tables);
-    else seedFixture(store, clock.now());
+    else seedFixture(store, clock.now(), hostCount(options.hosts));
     this.#afterCall();
   }
 
@@ -115,7 +126,7 @@ export class XenApiSimulator implements ControlTarget {
 
   dump(): XenSimDump {
     const out: XenSimDump = {};
-    for (const spec of CLASSES) out[spec.name] = Object.fromEntries(this.#ctx.store.entries(spec.name).map(([ref, row]) => [ref, { ...row }]));
+    for (const spec of CLASSES) out[spec.name] = Object.fromEntries(this.#ctx.store.entries(spec.name).map(([ref, row]) => [ref, structuredClone(row)]));
     return out;
   }
 
@@ -182,6 +193,11 @@ export class XenApiSimulator implements ControlTarget {
   }
 }
 
+function hostCount(hosts = 1): number {
+  if (!Number.isInteger(hosts) || hosts < 1 || hosts > MAX_HOSTS) throw new RangeError(`hosts ${hosts}: expected a whole number from 1 to ${MAX_HOSTS}`);
+  return hosts;
+}
+
 function settingsFrom(options: XenApiSimulatorOptions): SimSettings {
   return {
     hostIsSlaveOf: options.hostIsSlaveOf ?? '',
@@ -203,6 +219,8 @@ function makeContext(store: ObjectStore, knobs: SimKnobs, settings: SimSettings)
     settings,
     agentOverrides: new Map(),
     staticIpOverrides: new Map(),
+    hostMemory: new HostMemory(store),
+    domids: new DomidCounter(store),
     sessions: { requireValid: unset, isValid: unset },
     tasks: { cancel: unset, destroy: unset, createManual: unset },
     now: () => knobs.clock.now(),

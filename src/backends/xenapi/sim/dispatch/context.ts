@@ -4,6 +4,8 @@
  * registrations.
  */
 import type { ObjectStore } from '../store/object-store.js';
+import type { DomidCounter } from '../vm/domids.js';
+import type { HostMemory } from '../vm/host-memory.js';
 
 export interface SimSettings {
   /** hostIsSlaveOf: when not '', login answers `HOST_IS_SLAVE [hostIsSlaveOf]`. */
@@ -42,6 +44,9 @@ export interface SimContext {
   readonly agentOverrides: Map<string, boolean>;
   /** staticIpOverrides: per-VM switch of the agent's static IP setting feature (VM ref → on/off). */
   readonly staticIpOverrides: Map<string, boolean>;
+  /** hostMemory: what resident domains hold per host, kept by refreshDerived (vm/host-memory.ts). */
+  readonly hostMemory: HostMemory;
+  readonly domids: DomidCounter;
   sessions: SessionService;
   tasks: TaskService;
   now(): number;

@@ -11,7 +11,7 @@
 import type { XmlRpcValue } from '../../../../xmlrpc/value.js';
 import type { ClassSpec, FieldSpec, StoredValue } from '../schema/types.js';
 import { classSpec } from '../schema/index.js';
-import { matchWhere, parseWhere } from '../store/where.js';
+import { matchWhere, nameEquality, parseWhere } from '../store/where.js';
 import { recordToWire, toWire } from '../wire/convert.js';
 import { handleInvalid, NULL_REF, uuidInvalid, XenApiError } from '../wire/errors.js';
 import type { SimContext } from './context.js';
@@ -27,6 +27,8 @@ function listMessages(ctx: SimContext, spec: ClassSpec): MethodSpec[] {
   const c = spec.name;
   const where = (expr: string): string[] => {
     const parsed = parseWhere(expr);
+    const name = spec.fields.has('name_label') ? nameEquality(parsed) : undefined;
+    if (name !== undefined) return ctx.store.refsNamed(c, name);
     return ctx.store.entries(c).filter(([, row]) => matchWhere(parsed, spec, row)).map(([ref]) => ref);
   };
   const records = (refs: string[]): XmlRpcValue => Object.fromEntries(refs.map((ref) => [ref, wireRecord(ctx, c, ref)]));

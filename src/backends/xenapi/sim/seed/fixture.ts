@@ -6,12 +6,13 @@
  */
 import type { ObjectStore } from '../store/object-store.js';
 import { seedTemplates, vmBase } from './templates.js';
+import { seedSupporter } from './pool-hosts.js';
 import { SEED_UUIDS as U } from './uuids.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
-const SOFTWARE_VERSION = {
+export const SOFTWARE_VERSION = {
   product_version: '8.4.0',
   product_version_text: '8.4',
   product_version_text_short: '8.4',
@@ -32,7 +33,8 @@ const SOFTWARE_VERSION = {
   db_schema: '5.780',
 };
 
-export function seedFixture(store: ObjectStore, now: number): void {
+/** seedFixture seeds the pool; `hosts` > 1 adds supporters (pool-hosts.ts) after the master. */
+export function seedFixture(store: ObjectStore, now: number, hosts = 1): void {
   const metrics = store.create('host_metrics', { uuid: U.hostMetrics, memory_total: 64 * GiB, memory_free: 60 * GiB, live: true, last_updated: now });
   const host = store.create('host', {
     uuid: U.host,
@@ -60,6 +62,7 @@ export function seedFixture(store: ObjectStore, now: number): void {
     const vmMetrics = store.create('VM_metrics', { install_time: now, last_updated: now });
     store.create('VM', { ...template.fields, uuid: template.uuid, metrics: vmMetrics, memory_overhead: 9 * MiB });
   }
+  for (let i = 2; i <= hosts; i++) seedSupporter(store, i, now);
 }
 
 function seedStorage(store: ObjectStore, host: string): { localSr: string } {
@@ -141,13 +144,14 @@ function seedNetwork(store: ObjectStore, host: string): void {
   });
 }
 
-function seedDom0(store: ObjectStore, host: string, now: number): string {
+/** seedDom0 creates a host's control domain (4 GiB, 8 VCPUs, running on it). */
+export function seedDom0(store: ObjectStore, host: string, now: number, uuid: string = U.dom0, hostname = 'xenserver-sim'): string {
   const memory = 4 * GiB;
   const metrics = store.create('VM_metrics', { memory_actual: memory, VCPUs_number: 8, start_time: now, install_time: now, last_updated: now, current_domain_type: 'pv' });
   return store.create('VM', {
     ...vmBase(),
-    uuid: U.dom0,
-    name_label: 'Control domain on host: xenserver-sim',
+    uuid,
+    name_label: `Control domain on host: ${hostname}`,
     name_description: 'The domain which manages physical devices and manages other domains',
     is_a_template: false,
     is_control_domain: true,

@@ -20,6 +20,8 @@ export interface EventEntry {
 export class EventLog {
   #gen: number;
   #entries: EventEntry[] = [];
+  /** #head: entries before it were dropped (not yet cut off the array). */
+  #head = 0;
   #lostBefore: number;
   readonly #limit: number;
   readonly #waiters = new Set<() => void>();
@@ -38,9 +40,15 @@ export class EventLog {
   record(cls: string, ref: string, op: EventOp, at: number): number {
     this.#gen += 1;
     this.#entries.push({ gen: this.#gen, cls, ref, op, at });
-    if (this.#entries.length > this.#limit) {
-      const dropped = this.#entries.splice(0, this.#entries.length - this.#limit);
-      this.#lostBefore = Math.max(this.#lostBefore, dropped[dropped.length - 1]?.gen ?? 0);
+    if (this.#entries.length - this.#head > this.#limit) {
+      this.#head += 1;
+      this.#lostBefore = Math.max(this.#lostBefore, this.#entries[this.#head - 1]?.gen ?? 0);
+      // Dropped entries are cut off in one go once they are as many as the kept ones, so that
+      // recording stays O(1) amortised instead of shifting the whole log on every change.
+      if (this.#head >= this.#limit) {
+        this.#entries = this.#entries.slice(this.#head);
+        this.#head = 0;
+      }
     }
     this.notify();
     return this.#gen;
@@ -48,7 +56,7 @@ export class EventLog {
 
   /** since returns the kept entries newer than generation `gen`, oldest first. */
   since(gen: number): EventEntry[] {
-    let lo = 0;
+    let lo = this.#head;
     let hi = this.#entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
@@ -67,6 +75,7 @@ export class EventLog {
    * on by one so that positions handed out afterwards are told apart from the lost ones. */
   dropAll(): void {
     this.#entries = [];
+    this.#head = 0;
     this.#gen += 1;
     this.#lostBefore = this.#gen;
     this.notify();

@@ -20,6 +20,8 @@ export class ObjectStore {
   readonly #now: () => number;
   readonly #tables = new Map<string, Map<string, Row>>();
   readonly #refClass = new Map<string, string>();
+  /** #byName: class → name_label → refs, so that a lookup by name does not scan the table. */
+  readonly #byName = new Map<string, Map<string, Set<string>>>();
   #dirty = false;
   #touched = new Set<string>();
 
@@ -40,6 +42,7 @@ export class ObjectStore {
     if (!row.uuid) row.uuid = this.ids.uuid();
     this.#table(cls).set(ref, row);
     this.#refClass.set(ref, cls);
+    this.#indexName(cls, ref, row.name_label, true);
     this.#changed(spec, ref, 'add');
     for (const link of BACKREFS) {
       if (link.child === cls) this.#link(link.parent, link.set, row[link.field], ref, true);
@@ -75,6 +78,10 @@ export class ObjectStore {
         this.#link(link.parent, link.set, row[field], ref, false);
         this.#link(link.parent, link.set, value, ref, true);
       }
+      if (field === 'name_label') {
+        this.#indexName(cls, ref, row.name_label, false);
+        this.#indexName(cls, ref, value, true);
+      }
       row[field] = cloneValue(value);
       changed = true;
     }
@@ -96,6 +103,7 @@ export class ObjectStore {
     }
     this.#tables.get(cls)?.delete(ref);
     this.#refClass.delete(ref);
+    this.#indexName(cls, ref, row.name_label, false);
     this.#changed(spec, ref, 'del');
   }
 
@@ -111,6 +119,11 @@ export class ObjectStore {
     return this.#tables.get(cls)?.size ?? 0;
   }
 
+  /** refsNamed lists the rows of `cls` whose name_label is `name`, in no particular order. */
+  refsNamed(cls: string, name: string): string[] {
+    return [...(this.#byName.get(cls)?.get(name) ?? [])];
+  }
+
   refByUuid(cls: string, uuid: string): string | undefined {
     for (const [ref, row] of this.#tables.get(cls) ?? []) if (row.uuid === uuid) return ref;
     return undefined;
@@ -122,7 +135,7 @@ export class ObjectStore {
     return dirty;
   }
 
-  /** takeTouched returns the rows created or changed since the last call, as [cls, ref]. */
+  /** takeTouched returns the rows created, changed or deleted since the last call, as [cls, ref]. */
   takeTouched(): Array<[string, string]> {
     const touched = [...this.#touched].map((key) => key.split('\u0000') as [string, string]);
     this.#touched = new Set();
@@ -149,6 +162,7 @@ export class ObjectStore {
         for (const field of spec.fields.values()) row[field.name] = cloneValue(saved[field.name] ?? field.default);
         this.#table(cls).set(ref, row);
         this.#refClass.set(ref, cls);
+        this.#indexName(cls, ref, row.name_label, true);
       }
     }
   }
@@ -159,19 +173,37 @@ export class ObjectStore {
     return table;
   }
 
+  #indexName(cls: string, ref: string, name: StoredValue | undefined, add: boolean): void {
+    if (typeof name !== 'string') return;
+    let names = this.#byName.get(cls);
+    if (!names) this.#byName.set(cls, (names = new Map()));
+    const refs = names.get(name);
+    if (add) names.set(name, (refs ?? new Set()).add(ref));
+    else if (refs?.delete(ref) && refs.size === 0) names.delete(name);
+  }
+
   #changed(spec: ClassSpec, ref: string, op: EventOp): void {
     if (spec.persisted) this.#dirty = true;
-    if (op !== 'del') this.#touched.add(`${spec.name}\u0000${ref}`);
+    this.#touched.add(`${spec.name}\u0000${ref}`);
     if (spec.events) this.events.record(spec.name, ref, op, this.#now());
   }
 
+  /**
+   * #link adds or removes a child in its parent's back-reference set, in place: the set of a
+   * network's VIFs or a host's resident VMs grows with the pool, and copying and comparing it on
+   * every create made creates cost O(n) each. Rows are live, so nothing else holds the array.
+   */
   #link(parentCls: string, setField: string, parentRef: StoredValue | undefined, childRef: string, add: boolean): void {
     if (typeof parentRef !== 'string' || parentRef === NULL_REF) return;
     const parent = this.#tables.get(parentCls)?.get(parentRef);
     if (!parent) return;
-    const current = (parent[setField] as string[] | undefined) ?? [];
-    const next = add ? (current.includes(childRef) ? current : [...current, childRef]) : current.filter((r) => r !== childRef);
-    if (next !== current && next.length !== current.length) this.update(parentCls, parentRef, { [setField]: next });
+    let current = parent[setField] as string[] | undefined;
+    if (!current) parent[setField] = current = [];
+    const at = current.indexOf(childRef);
+    if (add === at >= 0) return;
+    if (add) current.push(childRef);
+    else current.splice(at, 1);
+    this.#changed(requireSpec(parentCls), parentRef, 'mod');
   }
 }
 

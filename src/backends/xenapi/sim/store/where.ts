@@ -156,3 +156,17 @@ export function matchWhere(expr: WhereExpr, spec: ClassSpec, row: Readonly<Row>)
       return lookup(expr.left) === lookup(expr.right);
   }
 }
+
+/**
+ * nameEquality: the literal of an expression that is exactly `field "name__label" = "<literal>"`
+ * (either side), which get_all_records_where answers from the store's name index; undefined for
+ * any other expression, which is evaluated row by row.
+ */
+export function nameEquality(expr: WhereExpr): string | undefined {
+  if (expr.op !== 'eq') return undefined;
+  const isName = (v: Value): boolean => 'field' in v && (v.field === 'name__label' || v.field === 'name_label');
+  const literal = (v: Value): string | undefined => ('literal' in v ? v.literal : undefined);
+  if (isName(expr.left)) return literal(expr.right);
+  if (isName(expr.right)) return literal(expr.left);
+  return undefined;
+}

@@ -1,7 +1,8 @@
 /**
  * Async tasks (xenapi.md §5 "Async calls and tasks"). `Async.<m>` returns a task ref at once; the
  * operation runs when the task's virtual duration has passed (`taskDurationMs`, per method in
- * `taskDurationsMs`), with progress rising in between:
+ * `taskDurationsMs`), with progress rising in tenths in between (xapi moves it in a few coarse
+ * steps; hundredths made every call send a task event to every watcher of 16 tasks in flight):
  * - a VM operation is entered in the VM's current_operations while pending (so other calls get
  *   OTHER_OPERATION_IN_PROGRESS); if it is not allowed the task fails at once;
  * - success stores the result as an XML-RPC `<value>` string, failure stores `[code, params…]`
@@ -70,7 +71,7 @@ export class TaskRunner implements TaskService {
       const elapsed = now - job.startedAt;
       if (!this.#ctx.store.get('task', job.task)) this.#release(job);
       else if (elapsed >= job.durationMs) this.#complete(job);
-      else this.#ctx.store.update('task', job.task, { progress: Math.floor((elapsed / job.durationMs) * 100) / 100 });
+      else this.#ctx.store.update('task', job.task, { progress: Math.floor((elapsed / job.durationMs) * 10) / 10 });
     }
     this.#collect(now);
   }

@@ -10,7 +10,7 @@
  */
 import type { SimContext } from '../dispatch/context.js';
 import type { Row } from '../schema/types.js';
-import { NULL_REF, operationNotAllowed, XenApiError } from '../wire/errors.js';
+import { NULL_REF, XenApiError } from '../wire/errors.js';
 import {
   allowedPowerStates,
   compatibleOperations,
@@ -22,10 +22,21 @@ import {
   type VmOperation,
 } from './operations.js';
 
+/** Refusal is a failed check as data: `[code, params]`, made into a XenApiError only when thrown or
+ * returned (allowed_operations asks about every operation of every changed VM, and an Error's
+ * stack trace is what made that cost most of the simulator's time). */
+export type Refusal = readonly [code: string, params: string[]];
+
 export function vmOperationError(ctx: SimContext, ref: string, op: VmOperation, ownTask?: string): XenApiError | undefined {
+  const refusal = vmOperationRefusal(ctx, ref, op, ownTask);
+  return refusal && new XenApiError(refusal[0], refusal[1]);
+}
+
+/** vmOperationRefusal is vmOperationError without building the error. */
+export function vmOperationRefusal(ctx: SimContext, ref: string, op: VmOperation, ownTask?: string): Refusal | undefined {
   const vm = ctx.store.require('VM', ref);
   const blocked = (vm.blocked_operations as Record<string, string>)[op];
-  if (blocked !== undefined) return new XenApiError('OPERATION_BLOCKED', [ref, blocked]);
+  if (blocked !== undefined) return ['OPERATION_BLOCKED', [ref, blocked]];
   const state = vm.power_state as PowerState;
   const allowed = allowedPowerStates(op, {
     isControlDomain: vm.is_control_domain === true,
@@ -33,23 +44,23 @@ export function vmOperationError(ctx: SimContext, ref: string, op: VmOperation, 
     allowCloneSuspended: 'allow_clone_suspended_vm' in (ctx.store.require('pool', ctx.poolRef()).other_config as object),
   });
   if (!allowed.includes(state)) {
-    return new XenApiError('VM_BAD_POWER_STATE', [ref, allowed.map((s) => s.toLowerCase()).join(', '), state.toLowerCase()]);
+    return ['VM_BAD_POWER_STATE', [ref, allowed.map((s) => s.toLowerCase()).join(', '), state.toLowerCase()]];
   }
   for (const [task, running] of Object.entries(vm.current_operations as Record<string, string>)) {
-    if (task !== ownTask && !compatibleOperations(op, running)) return new XenApiError('OTHER_OPERATION_IN_PROGRESS', ['VM', ref, running, task]);
+    if (task !== ownTask && !compatibleOperations(op, running)) return ['OTHER_OPERATION_IN_PROGRESS', ['VM', ref, running, task]];
   }
-  return kindError(ctx, ref, vm, op);
+  return kindRefusal(ctx, ref, vm, op);
 }
 
-function kindError(ctx: SimContext, ref: string, vm: Readonly<Row>, op: VmOperation): XenApiError | undefined {
+function kindRefusal(ctx: SimContext, ref: string, vm: Readonly<Row>, op: VmOperation): Refusal | undefined {
   if (vm.is_a_template === true && vm.is_a_snapshot !== true && !templateAllows(op, vm.is_default_template === true)) {
-    return new XenApiError('VM_IS_TEMPLATE', [ref, op]);
+    return ['VM_IS_TEMPLATE', [ref, op]];
   }
-  if (vm.is_a_snapshot === true && !SNAPSHOT_OPS.has(op)) return new XenApiError('VM_IS_SNAPSHOT', [ref, op]);
-  if (op === 'provision' && vm.is_a_template !== true) return new XenApiError('ONLY_PROVISION_TEMPLATE', []);
-  if (vm.is_control_domain === true && !DOM0_OPS.has(op)) return operationNotAllowed('This operation is not allowed on dom0');
+  if (vm.is_a_snapshot === true && !SNAPSHOT_OPS.has(op)) return ['VM_IS_SNAPSHOT', [ref, op]];
+  if (op === 'provision' && vm.is_a_template !== true) return ['ONLY_PROVISION_TEMPLATE', []];
+  if (vm.is_control_domain === true && !DOM0_OPS.has(op)) return ['OPERATION_NOT_ALLOWED', ['This operation is not allowed on dom0']];
   const feature = LACKS_FEATURE_OPS[op];
-  if (feature && lacksFeature(ctx, vm, feature)) return new XenApiError('VM_LACKS_FEATURE', [ref]);
+  if (feature && lacksFeature(ctx, vm, feature)) return ['VM_LACKS_FEATURE', [ref]];
   return undefined;
 }
 

@@ -5,8 +5,9 @@
  */
 import type { SimContext } from '../dispatch/context.js';
 import { NULL_REF } from '../wire/errors.js';
-import { hostFreeMemory, memoryOverhead } from './boot-checks.js';
-import { vmOperationError } from './check-operation.js';
+import { memoryOverhead } from './boot-checks.js';
+import { hostFreeMemory } from './placement.js';
+import { vmOperationRefusal } from './check-operation.js';
 import { VM_OPERATIONS } from './operations.js';
 
 /** Operations xapi does not list in allowed_operations (internal, or always allowed). */
@@ -19,7 +20,7 @@ const LISTED_VM_OPS = VM_OPERATIONS.filter((op) => !UNLISTED.has(op));
 function refreshVm(ctx: SimContext, ref: string): void {
   const vm = ctx.store.get('VM', ref);
   if (!vm) return;
-  const allowed = LISTED_VM_OPS.filter((op) => vmOperationError(ctx, ref, op) === undefined);
+  const allowed = LISTED_VM_OPS.filter((op) => vmOperationRefusal(ctx, ref, op) === undefined);
   ctx.store.update('VM', ref, { allowed_operations: allowed, memory_overhead: vm.is_control_domain ? vm.memory_overhead : memoryOverhead(vm) });
 }
 
@@ -55,10 +56,10 @@ function refreshSr(ctx: SimContext, ref: string): void {
   ctx.store.update('SR', ref, { virtual_allocation: virtual, physical_utilisation: physical });
 }
 
-function refreshHost(ctx: SimContext): void {
-  const host = ctx.store.get('host', ctx.hostRef());
+function refreshHost(ctx: SimContext, ref: string): void {
+  const host = ctx.store.get('host', ref);
   const metrics = String(host?.metrics ?? NULL_REF);
-  if (ctx.store.get('host_metrics', metrics)) ctx.store.update('host_metrics', metrics, { memory_free: hostFreeMemory(ctx) });
+  if (ctx.store.get('host_metrics', metrics)) ctx.store.update('host_metrics', metrics, { memory_free: hostFreeMemory(ctx, ref) });
 }
 
 /** refreshDerived recomputes what depends on the rows changed since the last refresh. */
@@ -66,20 +67,22 @@ export function refreshDerived(ctx: SimContext): void {
   for (let round = 0; round < 5; round++) {
     const touched = ctx.store.takeTouched();
     if (touched.length === 0) return;
-    const work = { VM: new Set<string>(), VBD: new Set<string>(), VIF: new Set<string>(), VDI: new Set<string>(), SR: new Set<string>() };
+    const work: Work = { VM: new Set(), VBD: new Set(), VIF: new Set(), VDI: new Set(), SR: new Set(), host: new Set() };
     for (const [cls, ref] of touched) collect(ctx, work, cls, ref);
     work.VM.forEach((ref) => refreshVm(ctx, ref));
     work.VBD.forEach((ref) => refreshDevice(ctx, 'VBD', ref));
     work.VIF.forEach((ref) => refreshDevice(ctx, 'VIF', ref));
     work.VDI.forEach((ref) => refreshVdi(ctx, ref));
     work.SR.forEach((ref) => refreshSr(ctx, ref));
-    if (work.VM.size > 0) refreshHost(ctx);
+    work.host.forEach((ref) => refreshHost(ctx, ref));
   }
 }
 
-type Work = Record<'VM' | 'VBD' | 'VIF' | 'VDI' | 'SR', Set<string>>;
+type Work = Record<'VM' | 'VBD' | 'VIF' | 'VDI' | 'SR' | 'host', Set<string>>;
 
+/** collect: a VM that changed (or went away) moves the memory ledger, and the hosts it left or holds get memory_free again. */
 function collect(ctx: SimContext, work: Work, cls: string, ref: string): void {
+  if (cls === 'VM') syncHostMemory(ctx, work, ref);
   const row = ctx.store.get(cls, ref);
   if (!row) return;
   if (cls === 'VM') {
@@ -96,5 +99,15 @@ function collect(ctx: SimContext, work: Work, cls: string, ref: string): void {
     work.SR.add(String(row.SR));
   } else if (cls === 'SR') {
     work.SR.add(ref);
+  } else if (cls === 'host') {
+    work.host.add(ref);
   }
+}
+
+function syncHostMemory(ctx: SimContext, work: Work, ref: string): void {
+  const before = ctx.hostMemory.hostOf(ref);
+  ctx.hostMemory.sync(ref);
+  const after = ctx.hostMemory.hostOf(ref);
+  if (before) work.host.add(before);
+  if (after) work.host.add(after);
 }

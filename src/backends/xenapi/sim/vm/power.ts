@@ -13,12 +13,13 @@ import { clearGuest, reportGuest } from './guest-agent.js';
 import type { VmOperation } from './operations.js';
 import { createSuspendImage, dropSuspendImage } from './suspend-image.js';
 
+/** nextDomid: domids only grow, as on a real host (xapi never reuses one while the host is up). */
 function nextDomid(ctx: SimContext): number {
-  return ctx.store.entries('VM').reduce((max, [, vm]) => Math.max(max, Number(vm.domid)), 0) + 1;
+  return ctx.domids.next();
 }
 
 /** bringUp builds a domain for the VM: running (or paused), devices attached, metrics set. */
-function bringUp(ctx: SimContext, ref: string, paused: boolean, host = ctx.hostRef()): void {
+function bringUp(ctx: SimContext, ref: string, paused: boolean, host: string): void {
   const vm = ctx.store.require('VM', ref);
   ctx.store.update('VM', ref, { power_state: paused ? 'Paused' : 'Running', resident_on: host, domid: nextDomid(ctx) });
   attachDevices(ctx, ref);
@@ -52,8 +53,7 @@ export function startVm(ctx: SimContext, ref: string, paused: boolean, task?: st
   const op: VmOperation = host === undefined ? 'start' : 'start_on';
   if (host !== undefined && !ctx.store.get('host', host)) throw handleInvalid('host', host);
   const vm = assertVmOperation(ctx, ref, op, task);
-  assertBootable(ctx, ref, vm);
-  bringUp(ctx, ref, paused, host);
+  bringUp(ctx, ref, paused, assertBootable(ctx, ref, vm, host));
 }
 
 export function cleanShutdownVm(ctx: SimContext, ref: string, task?: string): void {
@@ -90,9 +90,9 @@ export function suspendVm(ctx: SimContext, ref: string, task?: string): void {
 export function resumeVm(ctx: SimContext, ref: string, paused: boolean, task?: string, host?: string): void {
   if (host !== undefined && !ctx.store.get('host', host)) throw handleInvalid('host', host);
   const vm = assertVmOperation(ctx, ref, host === undefined ? 'resume' : 'resume_on', task);
-  assertBootable(ctx, ref, vm);
+  const target = assertBootable(ctx, ref, vm, host);
   dropSuspendImage(ctx, ref);
-  bringUp(ctx, ref, paused, host);
+  bringUp(ctx, ref, paused, target);
 }
 
 export function pauseVm(ctx: SimContext, ref: string, pause: boolean, task?: string): void {
