@@ -84,8 +84,8 @@ describe('quick start on the embedded IM simulator', () => {
     // and the pool network the lab only used are let go once (not again pass after pass), live.
     const destroy = await runCli(['destroy', dir, '--auto-approve', '--json']);
     expect(destroy.code, destroy.stdout.slice(-1500)).toBe(0);
-    const objects = reportOf(destroy.stdout).objects as Array<{ key: string; result: string }>;
-    const results = Object.fromEntries(objects.map((o) => [o.key, o.result]));
+    const outcomes = reportOf(destroy.stdout).objects as Array<{ key: string; result: string }>;
+    const results = Object.fromEntries(outcomes.map((o) => [o.key, o.result]));
     expect(results).toMatchObject({ 'Infrastructure/web': 'deleted', 'Infrastructure/data': 'released', 'Infrastructure/lab/network/uplink': 'released', 'Infrastructure/lab/vm/node-0': 'deleted' });
     expect(liveInfrastructures(embeddedImState(dir)).map((i) => i.key)).toEqual(['Infrastructure/data']);
     expect(markedKeys(embeddedXenState(dir, 'xen-local'))).toEqual([]);
