@@ -125,12 +125,16 @@ class JournalFile {
 
   private async flushQueued(): Promise<void> {
     this.flushing = true;
-    while (this.queued.length > 0) {
-      const batch = this.queued;
-      this.queued = [];
-      await this.exclusive(() => this.commit(batch));
+    try {
+      while (this.queued.length > 0) {
+        const batch = this.queued;
+        this.queued = [];
+        // commit answers every line itself; anything else that fails must not strand the batch.
+        await this.exclusive(() => this.commit(batch)).catch((error: unknown) => batch.forEach((line) => line.reject(error)));
+      }
+    } finally {
+      this.flushing = false;
     }
-    this.flushing = false;
   }
 
   /** commit writes the lines whose fence passes (each distinct fence runs once) and answers every caller. */
