@@ -15,13 +15,17 @@ export function recordObservation(state: StateSnapshot, observation: Observation
     const want = desiredByKey.get(observed.key);
     const existing = state.objects[observed.key];
     if (!existing && !want) continue;
-    state.objects[observed.key] = {
+    const record: ObjectRecord = {
       ...(existing ?? baseRecord(observed.key, observed.kind, observed.backend, now)),
       ids: observed.ids,
       ...(observed.extra ? { extra: observed.extra } : {}),
       ...(want ? { deletionPolicy: want.deletionPolicy } : {}),
       updatedAt: existing && sameIds(existing.ids, observed.ids) && !observed.extra ? existing.updatedAt : now.toISOString(),
     };
+    // A let-go object that is desired and found (by its marker) again is managed again: pruning
+    // and destroy must see it like any other.
+    if (want) delete record.orphaned;
+    state.objects[observed.key] = record;
   }
 }
 

@@ -89,5 +89,14 @@ describe('quick start on the embedded IM simulator', () => {
     expect(results).toMatchObject({ 'Infrastructure/web': 'deleted', 'Infrastructure/data': 'released', 'Infrastructure/lab/network/uplink': 'released', 'Infrastructure/lab/vm/node-0': 'deleted' });
     expect(liveInfrastructures(embeddedImState(dir)).map((i) => i.key)).toEqual(['Infrastructure/data']);
     expect(markedKeys(embeddedXenState(dir, 'xen-local'))).toEqual([]);
+
+    // Reconciled again, the data infrastructure (still marked as converge's) is managed again,
+    // and a second destroy lets it go again instead of skipping it.
+    expect((await runCli(['reconcile', dir, '--json'])).code).toBe(0);
+    expect(liveInfrastructures(embeddedImState(dir)).filter((i) => i.key === 'Infrastructure/data')).toHaveLength(1);
+    const redestroy = await runCli(['destroy', dir, '--auto-approve', '--json']);
+    expect(redestroy.code, redestroy.stdout.slice(-1500)).toBe(0);
+    const second = reportOf(redestroy.stdout).objects as Array<{ key: string; result: string }>;
+    expect(second.find((o) => o.key === 'Infrastructure/data')?.result).toBe('released');
   });
 });
