@@ -39,7 +39,11 @@ export async function recoverAcquires(api: SeattleApi, intents: readonly Intent[
   }
   const unsettled = acquires.filter((i) => i.status !== 'done' && i.settledAt === undefined);
   const released = releasedDigests(intents);
-  const claims = new Map<AcquireClaim, Intent | undefined>(unsettled.flatMap((i) => (claimOf(i, released) ? [[claimOf(i, released)!, i] as const] : [])));
+  const claims = new Map<AcquireClaim, Intent | undefined>();
+  for (const intent of unsettled) {
+    const claim = claimOf(intent, released);
+    if (claim) claims.set(claim, intent);
+  }
   for (const [key, set] of sets) set.pending.forEach((p) => claims.set({ ...p, key }, undefined));
   const found = attribute([...claims.keys()], live.filter((h) => !known.has(h)));
   for (const [claim, intent] of claims) {
@@ -72,9 +76,10 @@ function lastAcquiredBy(intents: readonly Intent[]): Map<Intent, string[]> {
   }
   steps.sort((a, b) => a.at.localeCompare(b.at));
   const from = new Map<string, Intent>();
+  const digestOf = new Map<string, string>();
   for (const step of steps) {
-    step.acquired?.forEach((h) => from.set(h, step.intent));
-    for (const h of [...from.keys()]) if (step.released?.has(handleDigest(h))) from.delete(h);
+    step.acquired?.forEach((h) => (from.set(h, step.intent), digestOf.set(h, handleDigest(h))));
+    if (step.released) for (const h of [...from.keys()]) if (step.released.has(digestOf.get(h)!)) from.delete(h);
   }
   const byIntent = new Map<Intent, string[]>();
   for (const [handle, intent] of from) byIntent.set(intent, [...(byIntent.get(intent) ?? []), handle]);
