@@ -9,9 +9,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runBenchmark } from './harness.js';
+import { isMain, runBenchmark, type Scenario } from './harness.js';
 
-await runBenchmark({
+export const imScenario: Scenario = {
   type: 'im',
   title: 'IM benchmark (2 VMs per infrastructure)',
   self: fileURLToPath(import.meta.url),
@@ -26,4 +26,6 @@ await runBenchmark({
     }
     await writeFile(join(dir, 'bench.yaml'), docs.join('\n---\n'));
   },
-});
+};
+
+if (isMain(import.meta.url)) await runBenchmark(imScenario);

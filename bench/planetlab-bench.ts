@@ -12,9 +12,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XmlRpcClient } from '../src/xmlrpc/client.js';
-import { runBenchmark } from './harness.js';
+import { isMain, runBenchmark, type Scenario } from './harness.js';
 
-await runBenchmark({
+export const planetlabScenario: Scenario = {
   type: 'planetlab',
   title: 'PlanetLab benchmark (plc-instantiated slices: 1 node, 1 person, 1 tag each)',
   self: fileURLToPath(import.meta.url),
@@ -33,4 +33,6 @@ await runBenchmark({
     }
     await writeFile(join(dir, 'bench.yaml'), docs.join('\n---\n'));
   },
-});
+};
+
+if (isMain(import.meta.url)) await runBenchmark(planetlabScenario);

@@ -11,9 +11,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runBenchmark } from './harness.js';
+import { isMain, runBenchmark, type Scenario } from './harness.js';
 
-await runBenchmark({
+export const xenScenario: Scenario = {
   type: 'xenapi',
   title: 'XenAPI benchmark (1 VM per instance)',
   self: fileURLToPath(import.meta.url),
@@ -26,4 +26,6 @@ await runBenchmark({
       `  systems: [{name: node, cpu: 1, memory: 32Mi, image: "Other install media", interfaces: [net]}]\n  deploy: {node: ${n}}`;
     await writeFile(join(dir, 'bench.yaml'), `${backend}\n---\n${infra}\n`);
   },
-});
+};
+
+if (isMain(import.meta.url)) await runBenchmark(xenScenario);
