@@ -5,8 +5,8 @@
  * of the child, user + system —, calls by method as the simulator counted them, mutating calls,
  * converge's peak RSS sampled every 50 ms; each also per object).
  *
- * With a latency above 0, the parent first runs ONE object and derives the critical path from
- * the simulator's call log (critical-path.ts), then prints beside each create the bound
+ * With a latency above 0, the parent first runs ONE object (and two) and derives the object's
+ * critical path from the simulator's call log (critical-path.ts), then prints beside each create the bound
  * ⌈N/concurrency⌉ × path × latency and figure/bound (issue 13, goal 3).
  *
  * Flags: --counts 10,100,1000 · --latency MS (per call, simulator side) · --concurrency N ·
@@ -21,7 +21,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { runChild } from './harness-child.js';
-import { criticalPath, describePath, latencyBoundMs, type CriticalPath } from './critical-path.js';
+import { criticalPath, describePath, latencyBoundMs, perPassCalls, type CriticalPath } from './critical-path.js';
 import { totalCalls, type ChildResult, type PassFigures, type Scenario } from './harness-types.js';
 
 export type { PassFigures, Scenario, ChildResult } from './harness-types.js';
@@ -54,10 +54,11 @@ export async function measureScenario(scenario: Scenario, n: number, o: MeasureO
   return JSON.parse(stdout) as ChildResult;
 }
 
-/** derivePath measures one object at the given latency and derives its critical path from the call log. */
+/** derivePath measures one object (with its call log) and two (for the once-per-pass methods) at the given latency and derives the object's critical path. */
 export async function derivePath(scenario: Scenario, o: MeasureOptions): Promise<CriticalPath> {
   const one = await measureScenario(scenario, 1, { ...o, callLog: true });
-  return criticalPath(one.createLog ?? []);
+  const two = await measureScenario(scenario, 2, o);
+  return criticalPath(one.createLog ?? [], perPassCalls(one.create.calls, two.create.calls));
 }
 
 export async function runBenchmark(scenario: Scenario): Promise<void> {

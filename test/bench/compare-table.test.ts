@@ -1,7 +1,7 @@
 /** The comparison table and the critical-path derivation, on fixed data (no process, no server). */
 import { describe, expect, it } from 'vitest';
 import { formatComparison, referenceCell, type CompareRow } from '../../bench/compare-table.js';
-import { criticalPath, latencyBoundMs } from '../../bench/critical-path.js';
+import { criticalPath, latencyBoundMs, perPassCalls } from '../../bench/critical-path.js';
 import type { PassFigures } from '../../bench/harness-types.js';
 
 const pass = (wallMs: number, calls: Record<string, number>, n = 1000): PassFigures => ({ wallMs, cpuMs: n * 2, calls, peakRssMB: 150, outcome: 'converged', mutatingCalls: 0, n });
@@ -43,5 +43,21 @@ describe('critical path from a call log', () => {
     expect(path.calls).toEqual(['List', 'Create', 'ReadA', 'ReadD']);
     expect(path.totalCalls).toBe(6);
     expect(latencyBoundMs(1000, 16, path.calls.length, 20)).toBe(63 * 4 * 20);
+  });
+
+  it('leaves out the pass\'s own calls (by the counts over one and two objects) at the ends of the chain, not in its middle', () => {
+    const log = [
+      { method: 'login', at: 20, durationMs: 20 },
+      { method: 'List', at: 40, durationMs: 20 },
+      { method: 'Create', at: 60, durationMs: 20 },
+      { method: 'event.from', at: 80, durationMs: 20 },
+      { method: 'Start', at: 100, durationMs: 20 },
+      { method: 'List', at: 120, durationMs: 20 },
+    ];
+    // List: 3 calls over one object, 4 over two: one is the object's (the middle one here), two the pass's.
+    const log2 = [...log.slice(0, 4), { method: 'List', at: 100, durationMs: 20 }, { method: 'Start', at: 120, durationMs: 20 }, { method: 'List', at: 140, durationMs: 20 }];
+    const perPass = perPassCalls({ login: 1, List: 3, Create: 1, 'event.from': 1, Start: 1 }, { login: 1, List: 4, Create: 2, 'event.from': 1, Start: 2 });
+    expect(perPass).toEqual({ login: 1, List: 2, 'event.from': 1 });
+    expect(criticalPath(log2, perPass)).toMatchObject({ prologue: ['login', 'List'], calls: ['Create', 'event.from', 'List', 'Start'], epilogue: ['List'] });
   });
 });
