@@ -58,7 +58,11 @@ export async function measureScenario(scenario: Scenario, n: number, o: MeasureO
 export async function derivePath(scenario: Scenario, o: MeasureOptions): Promise<CriticalPath> {
   const one = await measureScenario(scenario, 1, { ...o, callLog: true });
   const two = await measureScenario(scenario, 2, o);
-  return criticalPath(one.createLog ?? [], perPassCalls(one.create.calls, two.create.calls));
+  // One's counts come from its log (the log is read last, so it also holds a logout that came after the count).
+  const log = one.createLog ?? [];
+  const oneCounts: Record<string, number> = {};
+  for (const c of log) oneCounts[c.method] = (oneCounts[c.method] ?? 0) + 1;
+  return criticalPath(log, perPassCalls(oneCounts, two.create.calls));
 }
 
 export async function runBenchmark(scenario: Scenario): Promise<void> {
