@@ -21,6 +21,8 @@ export interface BenchCluster {
   url(schema: string): string;
   /** statements runs `during` with every statement logged and returns how many the server ran meanwhile. */
   statements(during: () => Promise<void>): Promise<number>;
+  /** query runs one SQL statement with psql and returns its unaligned, tuples-only output. */
+  query(sql: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   const url = (schema: string) => `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable&schema=${schema}`;
   return {
     url,
+    query: async (sql) => (await run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-tAc', sql])).stdout.trim(),
     statements: async (during) => {
       const psql = (sql: string) => run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-tAc', sql]);
       const log = join(dir, 'server.log');

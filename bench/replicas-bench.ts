@@ -9,9 +9,11 @@
  *    PostgreSQL store: time from starting the processes until every resource is Ready on one of
  *    them, the shards each took, and what a quiet system costs: backend calls and database
  *    statements (the server's statement log) over a quiet window, per hour, plus one resync
- *    (SIGHUP) of every replica.
+ *    (SIGHUP) of every replica, with each replica's share (its /metrics), the shard balance, the
+ *    PostgreSQL bytes per object, and, with 2 replicas or more, the takeover when one is killed
+ *    (replica-figures.ts).
  *
- *   npm run build && node dist/bench/replicas-bench.js [--objects 1000] [--quiet 30]
+ *   npm run build && node dist/bench/replicas-bench.js [--objects 1000] [--quiet 30] [--replicas 1,3] [--no-reconcile]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -21,8 +23,18 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { XmlRpcClient } from '../src/xmlrpc/client.js';
 import { startBenchCluster, type BenchCluster } from './pg-cluster.js';
+import { balanceLine, docs, pgBytes, resyncShares, sample, takeover, type ReplicaDoc } from './replica-figures.js';
 
-const { values } = parseArgs({ options: { objects: { type: 'string', default: '1000' }, quiet: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: {
+    objects: { type: 'string', default: '1000' },
+    quiet: { type: 'string', default: '30' },
+    /** replicas: the replica counts to run `watch --sharded` with, one after another. */
+    replicas: { type: 'string', default: '1,3' },
+    /** no-reconcile skips part 1 (the file and PostgreSQL no-op `converge reconcile` runs). */
+    'no-reconcile': { type: 'boolean', default: false },
+  },
+});
 const N = Number(values.objects);
 const QUIET_S = Number(values.quiet);
 const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
@@ -122,16 +134,6 @@ function startReplica(dir: string, state: string, id: string): Replica {
   return { child, url, resyncs: () => text.split('"msg":"resync"').length - 1 };
 }
 
-interface ReplicaDoc {
-  queue: { depth: number; inFlight: number; delayed: number };
-  replica: { id: string; shards: number[] };
-  resources: Array<{ inManifests: boolean; conditions: { Ready: { status: string } } }>;
-}
-
-async function docs(urls: readonly string[]): Promise<ReplicaDoc[]> {
-  return Promise.all(urls.map(async (u) => (await (await fetch(`${u}/status`)).json()) as ReplicaDoc));
-}
-
 /** settled waits until every resource is Ready on one replica and no queue holds anything. */
 async function settled(urls: readonly string[], timeoutMs = 900_000): Promise<ReplicaDoc[]> {
   const deadline = Date.now() + timeoutMs;
@@ -152,25 +154,40 @@ async function watchFigures(cluster: BenchCluster, count: number): Promise<strin
   const replicas = Array.from({ length: count }, (_, i) => startReplica(dir, state, `w${i + 1}`));
   try {
     const urls = await Promise.all(replicas.map((r) => r.url));
-    const shards = (await settled(urls)).map((d) => `${d.replica.id} ${d.replica.shards.length}`).join(', ');
+    const settledDocs = await settled(urls);
+    const shards = settledDocs.map((d) => `${d.replica.id} ${d.replica.shards.length}`).join(', ');
     const convergeS = (performance.now() - started) / 1000;
+    const bytes = await pgBytes(cluster, `bench_watch_${count}`, N);
     await sleep(2_000);
     await sim.control.call('converge.sim.clearCallLog', []);
     const quietTx = await cluster.statements(() => sleep(QUIET_S * 1000));
     const quietCalls = total((await sim.control.call('converge.sim.callCounts', [0])) as Record<string, number>);
     await sim.control.call('converge.sim.clearCallLog', []);
+    const before = await Promise.all(urls.map(sample));
+    const resyncStarted = performance.now();
     for (const r of replicas) r.child.kill('SIGHUP');
     while (replicas.some((r) => r.resyncs() === 0)) await sleep(100);
     const resyncCalls = await quietAgain(sim, urls);
+    const resyncS = (performance.now() - resyncStarted) / 1000 - 2;
+    const after = await Promise.all(urls.map(sample));
     const perHour = (n: number) => Math.round((n * 3600) / QUIET_S);
-    return [
+    const lines = [
       `${count} replica(s): all ${N} Ready ${convergeS.toFixed(1)} s after start (shards: ${shards})`,
       `  quiet system: ${perHour(quietCalls)} backend calls/h and ${perHour(quietTx)} database statements/h (counted over ${QUIET_S} s: ${quietCalls} calls, ${quietTx} statements: lease renewals and heartbeats)`,
-      `  one resync of every replica (SIGHUP): ${resyncCalls} backend calls, i.e. ${resyncCalls * 6}/h at the default --resync 10m`,
+      `  one resync of every replica (SIGHUP): ${resyncCalls} backend calls, i.e. ${resyncCalls * 6}/h at the default --resync 10m; settled after about ${resyncS.toFixed(1)} s`,
+      `  each replica's share of it: ${resyncShares(before, after, await docs(urls))}`,
+      balanceLine(await docs(urls)),
+      bytes,
     ];
+    if (count > 1) {
+      const t = await takeover(replicas[0]!.child, urls.slice(1), N);
+      lines.push(`  takeover: ${replicas[0]!.child.pid ? 'w1' : '?'} killed (SIGKILL): the others held all its shards after ${(t.shardsMs / 1000).toFixed(1)} s, every object Ready on them after ${(t.readyMs / 1000).toFixed(1)} s (lease 15 s, renew 5 s)`);
+      lines.push(balanceLine(await docs(urls.slice(1))));
+    }
+    return lines;
   } finally {
     for (const r of replicas) r.child.kill('SIGTERM');
-    await Promise.all(replicas.map((r) => new Promise((resolve) => (r.child.exitCode !== null ? resolve(null) : r.child.on('exit', resolve)))));
+    await Promise.all(replicas.map((r) => new Promise((resolve) => (r.child.exitCode !== null || r.child.signalCode !== null ? resolve(null) : r.child.on('exit', resolve)))));
     sim.stop();
     await rm(dir, { recursive: true, force: true });
   }
@@ -196,9 +213,8 @@ async function main(): Promise<void> {
   console.log(`converge state stores and watch replicas — ${N} IM infrastructures (1 VM each), IM simulator and PostgreSQL ${'in their own processes'}, node ${process.version}`);
   const cluster = await startBenchCluster();
   try {
-    for (const line of await noopFigures(cluster)) console.log(line);
-    for (const line of await watchFigures(cluster, 1)) console.log(line);
-    for (const line of await watchFigures(cluster, 3)) console.log(line);
+    if (!values['no-reconcile']) for (const line of await noopFigures(cluster)) console.log(line);
+    for (const count of values.replicas!.split(',').map(Number)) for (const line of await watchFigures(cluster, count)) console.log(line);
   } finally {
     await cluster.stop();
   }
