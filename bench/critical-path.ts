@@ -26,8 +26,10 @@ export interface CriticalPath {
   epilogue: string[];
   /** totalCalls: every call of the one-object pass (some ran beside the chain). */
   totalCalls: number;
-  /** chainMs: the chain's own time on the server, latency and server work included. */
+  /** chainMs: the whole chain's time on the server, latency and server work included. */
   chainMs: number;
+  /** pathMs: the object's path's time on the server (latency, server work such as task or create time). */
+  pathMs: number;
   /** passMs: first call's start to last call's end. */
   passMs: number;
 }
@@ -53,6 +55,7 @@ export function criticalPath(log: readonly LoggedCall[], perPass: Readonly<Recor
   while (from < to && take(methods[from]!)) from += 1;
   return {
     calls: methods.slice(from, to),
+    pathMs: chain.slice(from, to).reduce((t, s) => t + (s.end - s.start), 0),
     prologue: methods.slice(0, from),
     epilogue: methods.slice(to),
     totalCalls: log.length,
@@ -82,7 +85,7 @@ export function describePath(p: CriticalPath, latencyMs: number): string {
   return (
     `critical path: ${p.calls.length} sequential calls per object, derived from a 1-object create at ${latencyMs} ms/call ` +
     `(${p.totalCalls} calls logged by the simulator; the longest chain of calls that did not overlap has ${chain}, ${p.chainMs} ms on the server, pass ${p.passMs} ms; ` +
-    `${p.prologue.length + p.epilogue.length} of them the pass's own — by the call counts over 2 objects — left out: ${compact(p.prologue) || '-'} … ${compact(p.epilogue) || '-'}): ${compact(p.calls)}`
+    `the object's path ${p.pathMs} ms; ${p.prologue.length + p.epilogue.length} of them the pass's own — by the call counts over 2 objects — left out: ${compact(p.prologue) || '-'} … ${compact(p.epilogue) || '-'}): ${compact(p.calls)}`
   );
 }
 
