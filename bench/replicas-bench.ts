@@ -171,18 +171,22 @@ async function watchFigures(cluster: BenchCluster, count: number): Promise<strin
     const resyncS = (performance.now() - resyncStarted) / 1000 - 2;
     const after = await Promise.all(urls.map(sample));
     const perHour = (n: number) => Math.round((n * 3600) / QUIET_S);
-    const lines = [
+    const lines: string[] = [];
+    const say = (line: string) => (console.log(line), lines.push(line));
+    for (const line of [
       `${count} replica(s): all ${N} Ready ${convergeS.toFixed(1)} s after start (shards: ${shards})`,
       `  quiet system: ${perHour(quietCalls)} backend calls/h and ${perHour(quietTx)} database statements/h (counted over ${QUIET_S} s: ${quietCalls} calls, ${quietTx} statements: lease renewals and heartbeats)`,
       `  one resync of every replica (SIGHUP): ${resyncCalls} backend calls, i.e. ${resyncCalls * 6}/h at the default --resync 10m; settled after about ${resyncS.toFixed(1)} s`,
       `  each replica's share of it: ${resyncShares(before, after, await docs(urls))}`,
       balanceLine(await docs(urls)),
       bytes,
-    ];
+    ])
+      say(line);
     if (count > 1) {
       const t = await takeover(replicas[0]!.child, urls.slice(1), N);
-      lines.push(`  takeover: ${replicas[0]!.child.pid ? 'w1' : '?'} killed (SIGKILL): the others held all its shards after ${(t.shardsMs / 1000).toFixed(1)} s, every object Ready on them after ${(t.readyMs / 1000).toFixed(1)} s (lease 15 s, renew 5 s)`);
-      lines.push(balanceLine(await docs(urls.slice(1))));
+      const ready = Number.isNaN(t.readyMs) ? `only ${t.ready} of ${N} objects Ready on them after 600 s` : `every object Ready on them after ${(t.readyMs / 1000).toFixed(1)} s`;
+      say(`  takeover: w1 killed (SIGKILL): the others held all its shards after ${(t.shardsMs / 1000).toFixed(1)} s, ${ready} (lease 15 s, renew 5 s)`);
+      say(balanceLine(await docs(urls.slice(1))));
     }
     return lines;
   } finally {
@@ -214,7 +218,7 @@ async function main(): Promise<void> {
   const cluster = await startBenchCluster();
   try {
     if (!values['no-reconcile']) for (const line of await noopFigures(cluster)) console.log(line);
-    for (const count of values.replicas!.split(',').map(Number)) for (const line of await watchFigures(cluster, count)) console.log(line);
+    for (const count of values.replicas!.split(',').map(Number)) await watchFigures(cluster, count);
   } finally {
     await cluster.stop();
   }
