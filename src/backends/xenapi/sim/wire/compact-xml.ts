@@ -20,7 +20,10 @@ export function markInt32<T extends object>(struct: T): T {
   return struct;
 }
 
+const NEEDS_ESCAPE = /[<>&"]/;
+
 export function escapeXml(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text; // most text has nothing to escape
   return text.replace(/[<>&"]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '&quot;'));
 }
 
