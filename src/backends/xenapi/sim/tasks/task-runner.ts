@@ -43,6 +43,8 @@ export class TaskRunner implements TaskService {
   readonly #failNext = new Map<string, string[][]>();
   #timer: NodeJS.Timeout | undefined;
   #lastSweep = Number.NEGATIVE_INFINITY;
+  /** #nextDue: no job moves before this (virtual) time. */
+  #nextDue = Number.POSITIVE_INFINITY;
 
   constructor(ctx: SimContext, afterStep: () => void) {
     this.#ctx = ctx;
@@ -64,20 +66,35 @@ export class TaskRunner implements TaskService {
       job.vm = vm;
     }
     this.#jobs.set(task, job);
+    this.#due(job);
     this.#schedule();
     return task;
   }
 
-  /** tick advances progress and finishes the jobs whose time has come. */
+  /**
+   * tick advances progress and finishes the jobs whose time has come. Jobs are looked at only
+   * once the earliest moment one of them moves (a tenth of progress, or its end) has come: every
+   * call ticks, and walking 128 jobs per call was most of the simulator's per-call cost.
+   */
   tick(): void {
     const now = this.#ctx.now();
-    for (const job of [...this.#jobs.values()]) {
-      const elapsed = now - job.startedAt;
-      if (!this.#ctx.store.get('task', job.task)) this.#release(job);
-      else if (elapsed >= job.durationMs) this.#complete(job);
-      else this.#advance(job, Math.floor((elapsed / job.durationMs) * 10) / 10);
+    if (now >= this.#nextDue) {
+      this.#nextDue = Number.POSITIVE_INFINITY;
+      for (const job of [...this.#jobs.values()]) {
+        const elapsed = now - job.startedAt;
+        if (!this.#ctx.store.get('task', job.task)) this.#release(job);
+        else if (elapsed >= job.durationMs) this.#complete(job);
+        else this.#advance(job, Math.floor((elapsed / job.durationMs) * 10) / 10);
+      }
+      for (const job of this.#jobs.values()) this.#due(job);
     }
     this.#collect(now);
+  }
+
+  /** #due lowers #nextDue to when `job` next moves: its next tenth of progress, or its end. */
+  #due(job: Job): void {
+    const next = job.durationMs <= 0 ? job.startedAt : job.startedAt + Math.min(job.durationMs, (Math.round(job.progress * 10) + 1) * (job.durationMs / 10));
+    if (next < this.#nextDue) this.#nextDue = next;
   }
 
   cancel(task: string): void {
