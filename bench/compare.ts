@@ -1,7 +1,7 @@
 /**
  * `npm run bench:compare` (issue 13, goal 6): converge's IM and XenAPI scenarios (im-bench.ts,
- * xen-bench.ts; each N in a fresh process, each simulator in its own, 0 ms latency, concurrency
- * 16) and, when a `terraform` binary is on PATH, the same object counts with built-in
+ * xen-bench.ts; each N in a fresh process, each simulator in its own, 0 ms latency, each
+ * scenario's own concurrency unless `--concurrency` sets one for all) and, when a `terraform` binary is on PATH, the same object counts with built-in
  * `terraform_data` (terraform.ts), printed as one table with the ratios (compare-table.ts).
  * Without terraform, the Terraform column holds issue 13's reference figures, labelled so.
  *
@@ -22,24 +22,25 @@ const { values } = parseArgs({
     counts: { type: 'string', default: '1000,5000' },
     only: { type: 'string', default: 'im,xen' },
     quick: { type: 'boolean', default: false },
-    concurrency: { type: 'string', default: '16' },
+    concurrency: { type: 'string' },
   },
 });
 
 const counts = values.quick ? [1000] : values.counts!.split(',').map(Number);
 const only = new Set(values.only!.split(',').map((s) => s.trim()));
-const concurrency = Number(values.concurrency);
-const options = { latency: '0', concurrency, simArgs: '' };
+/** concurrency: `--concurrency` for every tool, else 16 (Terraform's -parallelism, IM) and each scenario's own default (XenAPI 128 VMs in progress over 16 connections). */
+const concurrency = Number(values.concurrency ?? 16);
+const optionsFor = (scenario: { defaultConcurrency?: number }) => ({ latency: '0', concurrency: values.concurrency ? concurrency : (scenario.defaultConcurrency ?? 16), simArgs: '' });
 
 async function main(): Promise<void> {
   const terraform = findTerraform();
-  console.log(`converge vs Terraform — counts ${counts.join(', ')}, ${[...only].join(' + ')}, concurrency/parallelism ${concurrency}, 0 ms latency, node ${process.version}`);
+  console.log(`converge vs Terraform — counts ${counts.join(', ')}, ${[...only].join(' + ')}, Terraform -parallelism ${concurrency}, converge IM concurrency ${optionsFor(imScenario).concurrency}, XenAPI ${optionsFor(xenScenario).concurrency} VMs in progress over ${xenScenario.title.match(/connections (\d+)/)?.[1] ?? '?'} connections, 0 ms latency, node ${process.version}`);
   console.log(terraform ? `terraform: ${terraform}` : 'terraform: not on PATH (reference figures from issue 13 are used, labelled)');
   const rows: CompareRow[] = [];
   let version = '';
   for (const n of counts) {
-    const im = only.has('im') ? await step(`converge IM ${n}`, () => measureScenario(imScenario, n, options)) : undefined;
-    const xen = only.has('xen') ? await step(`converge XenAPI ${n}`, () => measureScenario(xenScenario, n, options)) : undefined;
+    const im = only.has('im') ? await step(`converge IM ${n}`, () => measureScenario(imScenario, n, optionsFor(imScenario))) : undefined;
+    const xen = only.has('xen') ? await step(`converge XenAPI ${n}`, () => measureScenario(xenScenario, n, optionsFor(xenScenario))) : undefined;
     const tf: TerraformFigures | undefined = terraform ? await step(`terraform ${n}`, () => measureTerraform(terraform, n, concurrency)) : undefined;
     if (tf) version = tf.version;
     if (tf && tf.noop.resources !== 0) console.log(`warning: terraform's no-op plan over ${n} wanted changes (${tf.noop.resources}); its figure is not a no-op`);

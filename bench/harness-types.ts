@@ -39,6 +39,8 @@ export interface Scenario {
   self: string;
   /** simArgs: extra `converge sim` flags for N objects (e.g. enough XenAPI hosts for N VMs). */
   simArgs?(n: number): string[];
+  /** defaultConcurrency: actions in progress when `--concurrency` is not given (default 16). */
+  defaultConcurrency?: number;
 }
 
 /** totalCalls sums a calls-by-method record. */

@@ -73,12 +73,12 @@ export async function runBenchmark(scenario: Scenario): Promise<void> {
       n: { type: 'string', default: '10' },
       counts: { type: 'string', default: '10,100,1000' },
       latency: { type: 'string', default: '0' },
-      concurrency: { type: 'string', default: '16' },
+      concurrency: { type: 'string' },
       url: { type: 'string' },
       'sim-args': { type: 'string', default: '' },
     },
   });
-  const o: MeasureOptions = { latency: values.latency!, concurrency: Number(values.concurrency), simArgs: values['sim-args']! };
+  const o: MeasureOptions = { latency: values.latency!, concurrency: Number(values.concurrency ?? scenario.defaultConcurrency ?? 16), simArgs: values['sim-args']! };
   if (values.child) {
     const result = await runChild(scenario, { ...o, n: Number(values.n), callLog: values['call-log']!, ...(values.url ? { url: values.url } : {}) });
     process.stdout.write(JSON.stringify(result));

@@ -26,13 +26,16 @@ export function buildReport(input: {
   destroy?: boolean | undefined;
 }): RunReport {
   const { ws, plan, observation, failed } = input;
+  // Indexed once: a lookup per desired object in the plan's lists was O(n²), 12 s at 5,000 VMs.
+  const actions = firstByKey(plan?.actions ?? []);
+  const pendings = firstByKey(plan?.pending ?? []);
   const objects: ObjectReport[] = ws.desired.filter((d) => !input.destroy && inScope(input.scope, d.key)).map((d) => {
     const error = failed.get(d.key);
     if (error) return { key: d.key, result: error.code === 'SKIPPED' ? 'skipped' : 'failed', reason: error.message, code: error.code };
     const unavailable = observation?.unavailable.get(d.backend);
     if (unavailable) return { key: d.key, result: 'failed', reason: `backend ${d.backend} could not be observed: ${unavailable.message}`, code: unavailable.code };
-    const action = plan?.actions.find((a) => a.key === d.key);
-    const pending = plan?.pending.find((p) => p.key === d.key);
+    const action = actions.get(d.key);
+    const pending = pendings.get(d.key);
     if (action && action.action !== 'noop') return { key: d.key, result: 'pending', reason: `${action.action} not finished before the deadline` };
     if (pending) return { key: d.key, result: 'pending', reason: `still ${pending.phase}${pending.message ? `: ${pending.message}` : ''}` };
     return { key: d.key, result: 'converged' };
@@ -56,6 +59,13 @@ export function buildReport(input: {
     mutatingCalls: ws.stats.mutatingCalls(),
     retries: ws.stats.retries,
   };
+}
+
+/** firstByKey indexes `list` by key, keeping the first of each key (as `find` would). */
+function firstByKey<T extends { key: string }>(list: readonly T[]): Map<string, T> {
+  const index = new Map<string, T>();
+  for (const item of list) if (!index.has(item.key)) index.set(item.key, item);
+  return index;
 }
 
 /**

@@ -119,6 +119,7 @@ export class XenDriver implements Driver {
   }
 
   async close(): Promise<void> {
+    await this.#api.drain();
     this.#api.close();
     await this.#session.logout();
   }

@@ -83,12 +83,22 @@ export interface XenTask {
   errorInfo: string[];
 }
 
-const str = (r: XmlRpcStruct, f: string): string => (typeof r[f] === 'string' ? (r[f] as string) : String(r[f] ?? ''));
+/**
+ * own returns a copy of `text` that does not keep the reply it was cut from alive. A decoder's
+ * substrings are V8 sliced strings pointing into the whole reply text: a uuid kept in a typed
+ * record kept the 5,000-VM reply (tens of MB) alive with it, for as long as the inventory (or a
+ * remembered task) lived. Short strings are copied by V8 anyway.
+ */
+export function own(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
+const str = (r: XmlRpcStruct, f: string): string => own(typeof r[f] === 'string' ? (r[f] as string) : String(r[f] ?? ''));
 const num = (r: XmlRpcStruct, f: string): number => Number(r[f] ?? 0);
-const list = (r: XmlRpcStruct, f: string): string[] => (Array.isArray(r[f]) ? (r[f] as XmlRpcValue[]).map(String) : []);
+const list = (r: XmlRpcStruct, f: string): string[] => (Array.isArray(r[f]) ? (r[f] as XmlRpcValue[]).map((v) => own(String(v))) : []);
 const map = (r: XmlRpcStruct, f: string): Record<string, string> => {
   const value = r[f];
-  return isStruct(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])) : {};
+  return isStruct(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, own(String(v))])) : {};
 };
 
 export function parseVm(ref: string, r: XmlRpcStruct): XenVm {
@@ -112,7 +122,7 @@ export function parseVm(ref: string, r: XmlRpcStruct): XenVm {
     vbds: list(r, 'VBDs'),
     vifs: list(r, 'VIFs'),
     busy: Object.keys(map(r, 'current_operations')).length > 0,
-    guestMetrics: typeof r.guest_metrics === 'string' ? r.guest_metrics : NULL_REF,
+    guestMetrics: typeof r.guest_metrics === 'string' ? own(r.guest_metrics) : NULL_REF,
   };
 }
 

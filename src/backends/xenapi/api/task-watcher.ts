@@ -12,6 +12,7 @@ import { asConvergeError, ConvergeError } from '../../../errors/converge-error.j
 import { isStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
 import { isXenCode } from './errors.js';
 import { parseTask, type XenTask } from './records.js';
+import { SignalWatch } from './signal-watch.js';
 import type { XenSession } from '../session/session.js';
 
 interface Waiter {
@@ -36,6 +37,7 @@ export class TaskWatcher {
   readonly #waiters = new Map<string, Waiter>();
   readonly #finished = new Map<string, XenTask>();
   readonly #stop = new AbortController();
+  readonly #aborts = new SignalWatch();
   #running = false;
 
   constructor(session: XenSession) {
@@ -49,7 +51,7 @@ export class TaskWatcher {
     return new Promise<XenTask>((resolve, reject) => {
       const cleanup = (): void => {
         clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
+        unwatch?.();
         this.#waiters.delete(task);
       };
       const onAbort = (): void => {
@@ -60,7 +62,8 @@ export class TaskWatcher {
         cleanup();
         reject(new ConvergeError('TRANSIENT', 'XEN_TASK_TIMEOUT', `task ${task} did not finish within ${options.timeoutMs} ms`));
       }, options.timeoutMs);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      // An already aborted signal never fires, as with addEventListener before.
+      const unwatch = options.signal ? this.#aborts.add(options.signal, onAbort) : undefined;
       this.#waiters.set(task, {
         resolve: (t) => (cleanup(), resolve(t)),
         reject: (e) => (cleanup(), reject(e)),

@@ -13,6 +13,7 @@ import { asConvergeError } from '../../../errors/converge-error.js';
 import { isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
 import type { ObserveHint } from '../../driver.js';
 import { isXenCode } from '../api/errors.js';
+import { own } from '../api/records.js';
 import { MARK, type Inventory } from '../observe/inventory.js';
 import type { XenSession } from '../session/session.js';
 
@@ -35,18 +36,19 @@ export class RefIndex {
   /** keyFor maps one event record to a converge key (updating the index), if it concerns one. */
   keyFor(event: XmlRpcStruct, owner: string): string | undefined {
     const cls = String(event.class);
-    const ref = String(event.ref);
+    // Kept strings are owned copies: a slice would keep the whole event.from reply alive.
+    const ref = own(String(event.ref));
     const snapshot = isStruct(event.snapshot) ? event.snapshot : undefined;
     if (cls === 'vif' || cls === 'vbd') {
-      const vm = snapshot ? String(snapshot.VM) : this.deviceVm.get(ref);
-      if (snapshot) this.deviceVm.set(ref, String(snapshot.VM));
+      const vm = snapshot ? own(String(snapshot.VM)) : this.deviceVm.get(ref);
+      if (snapshot) this.deviceVm.set(ref, vm!);
       if (event.operation === 'del') this.deviceVm.delete(ref);
       return vm === undefined ? undefined : this.keys.get(vm);
     }
     if (cls !== 'vm' && cls !== 'network' && cls !== 'vdi') return undefined;
     const known = this.keys.get(ref);
     const other = snapshot && isStruct(snapshot.other_config) ? snapshot.other_config : undefined;
-    const marked = other && other[MARK.owner] === owner && typeof other[MARK.key] === 'string' ? String(other[MARK.key]) : undefined;
+    const marked = other && other[MARK.owner] === owner && typeof other[MARK.key] === 'string' ? own(String(other[MARK.key])) : undefined;
     if (marked && event.operation !== 'del') this.keys.set(ref, marked);
     if (event.operation === 'del') this.keys.delete(ref);
     return marked ?? known;

@@ -42,16 +42,45 @@ export class Inventory {
     return otherConfig[MARK.owner] === this.owner ? otherConfig[MARK.key] : undefined;
   }
 
+  // The tables are one pass's read and never change, so what is derived from them is derived once:
+  // per-VM questions (a VM's loose disks) scanned every VDI, O(VMs × VDIs) per observation.
+  #ourVms: XenVm[] | undefined;
+  #ourNetworks: XenNetwork[] | undefined;
+  #ourVdis: XenVdi[] | undefined;
+  #vdisByKey: Map<string, XenVdi[]> | undefined;
+
+  /** ourVms: our VMs by uuid (a fresh array each call: callers may sort it). */
   ourVms(): XenVm[] {
-    return [...this.tables.vms.values()].filter((vm) => this.keyOf(vm.otherConfig) !== undefined).sort(byUuid);
+    this.#ourVms ??= this.#ours(this.tables.vms);
+    return [...this.#ourVms];
   }
 
   ourNetworks(): XenNetwork[] {
-    return [...this.tables.networks.values()].filter((n) => this.keyOf(n.otherConfig) !== undefined).sort(byUuid);
+    this.#ourNetworks ??= this.#ours(this.tables.networks);
+    return [...this.#ourNetworks];
   }
 
   ourVdis(): XenVdi[] {
-    return [...this.tables.vdis.values()].filter((v) => this.keyOf(v.otherConfig) !== undefined).sort(byUuid);
+    this.#ourVdis ??= this.#ours(this.tables.vdis);
+    return [...this.#ourVdis];
+  }
+
+  /** ourVdisOf: our VDIs marked with object key `key`, by uuid. */
+  ourVdisOf(key: string): readonly XenVdi[] {
+    if (!this.#vdisByKey) {
+      this.#vdisByKey = new Map();
+      for (const vdi of this.ourVdis()) {
+        const k = this.keyOf(vdi.otherConfig)!;
+        const list = this.#vdisByKey.get(k);
+        if (list) list.push(vdi);
+        else this.#vdisByKey.set(k, [vdi]);
+      }
+    }
+    return this.#vdisByKey.get(key) ?? [];
+  }
+
+  #ours<T extends { uuid: string; otherConfig: Record<string, string> }>(table: Map<string, T>): T[] {
+    return [...table.values()].filter((r) => this.keyOf(r.otherConfig) !== undefined).sort(byUuid);
   }
 
   /** templates lists the unmarked, non-snapshot templates with this name_label. */

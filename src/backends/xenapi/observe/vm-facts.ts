@@ -38,8 +38,8 @@ export function factsFromInventory(inv: Inventory, vm: XenVm, key: string, infra
     if ((marked || 'owner' in vbd.otherConfig) && !vdi.readOnly && !vdi.sharable) owned.add(vdi.ref);
   }
   if (primary) {
-    for (const vdi of inv.ourVdis()) {
-      if (inv.keyOf(vdi.otherConfig) !== key || vdi.vbds.some((ref) => inv.tables.vbds.has(ref))) continue;
+    for (const vdi of inv.ourVdisOf(key)) {
+      if (vdi.vbds.some((ref) => inv.tables.vbds.has(ref))) continue;
       disks.push({ vdi, index: diskIndex(vdi) });
       owned.add(vdi.ref);
     }

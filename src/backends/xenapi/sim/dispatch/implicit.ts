@@ -13,14 +13,20 @@ import type { ClassSpec, FieldSpec, StoredValue } from '../schema/types.js';
 import { classSpec } from '../schema/index.js';
 import { matchWhere, nameEquality, parseWhere } from '../store/where.js';
 import { recordToWire, toWire } from '../wire/convert.js';
+import { printOnce } from '../wire/compact-xml.js';
 import { handleInvalid, NULL_REF, uuidInvalid, XenApiError } from '../wire/errors.js';
 import type { SimContext } from './context.js';
 import { argStr, p, T, type MethodSpec } from './method-spec.js';
 
+/**
+ * wireRecord is a row as get_record returns it. Its printed XML is reused while the row is
+ * unchanged (the record is a pure function of the row; callers must not change it).
+ */
 export function wireRecord(ctx: SimContext, cls: string, ref: string): Record<string, XmlRpcValue> {
   const spec = classSpec(cls);
   if (!spec) throw new Error(`unknown class ${cls}`);
-  return recordToWire(spec, ctx.store.require(cls, ref));
+  const record = recordToWire(spec, ctx.store.require(cls, ref));
+  return printOnce(record, { cache: ctx.store.printed, key: ref, version: ctx.store.version(ref) });
 }
 
 function listMessages(ctx: SimContext, spec: ClassSpec): MethodSpec[] {

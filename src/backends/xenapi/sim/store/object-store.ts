@@ -24,6 +24,15 @@ export class ObjectStore {
   readonly #byName = new Map<string, Map<string, Set<string>>>();
   #dirty = false;
   #touched = new Set<string>();
+  /** #versions: ref → the store-wide change count at the row's last change (it only grows). */
+  readonly #versions = new Map<string, number>();
+  #version = 0;
+  /**
+   * printed caches each row's wire form as printed XML, valid while the row's version is the one
+   * it was printed at (wire/compact-xml.ts `printedOnce`): a 5,000-VM list reply printed every
+   * unchanged VM again.
+   */
+  readonly printed = new Map<string, { version: number; xml: string }>();
 
   constructor(ids: IdSource, events: EventLog, now: () => number) {
     this.ids = ids;
@@ -129,6 +138,11 @@ export class ObjectStore {
     return undefined;
   }
 
+  /** version changes whenever the row of `ref` does (create, update, back-reference, delete, import). */
+  version(ref: string): number {
+    return this.#versions.get(ref) ?? -1;
+  }
+
   takeDirty(): boolean {
     const dirty = this.#dirty;
     this.#dirty = false;
@@ -163,6 +177,7 @@ export class ObjectStore {
         this.#table(cls).set(ref, row);
         this.#refClass.set(ref, cls);
         this.#indexName(cls, ref, row.name_label, true);
+        this.#versions.set(ref, ++this.#version);
       }
     }
   }
@@ -184,6 +199,8 @@ export class ObjectStore {
 
   #changed(spec: ClassSpec, ref: string, op: EventOp): void {
     if (spec.persisted) this.#dirty = true;
+    this.#versions.set(ref, ++this.#version);
+    if (op === 'del') this.printed.delete(ref);
     this.#touched.add(`${spec.name}\u0000${ref}`);
     if (spec.events) this.events.record(spec.name, ref, op, this.#now());
   }

@@ -20,7 +20,29 @@ export function markInt32<T extends object>(struct: T): T {
   return struct;
 }
 
+const NEEDS_ESCAPE = /[<>&"]/;
+
+/** PrintedOnce names where the printed form of a struct is cached, and the version it must match. */
+export interface PrintedOnce {
+  cache: Map<string, { version: number; xml: string }>;
+  key: string;
+  version: number;
+}
+
+const printedOnce = new WeakMap<object, PrintedOnce>();
+
+/**
+ * printOnce makes the printer reuse `struct`'s printed form from `once.cache` while the version
+ * matches (and store it there otherwise). The caller vouches that the struct is a pure function
+ * of what the version stands for. Returns the struct.
+ */
+export function printOnce<T extends object>(struct: T, once: PrintedOnce): T {
+  printedOnce.set(struct, once);
+  return struct;
+}
+
 export function escapeXml(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text; // most text has nothing to escape
   return text.replace(/[<>&"]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '&quot;'));
 }
 
@@ -64,6 +86,16 @@ function printInner(value: XmlRpcValue, int32: boolean): string {
   if (value instanceof Date) return `<dateTime.iso8601>${formatDateTime(value)}</dateTime.iso8601>`;
   if (Buffer.isBuffer(value)) return `<base64>${value.toString('base64')}</base64>`;
   if (Array.isArray(value)) return `<array><data>${value.map((v) => printValue(v)).join('')}</data></array>`;
+  const once = printedOnce.get(value);
+  if (!once) return printStruct(value);
+  const hit = once.cache.get(once.key);
+  if (hit?.version === once.version) return hit.xml;
+  const xml = printStruct(value);
+  once.cache.set(once.key, { version: once.version, xml });
+  return xml;
+}
+
+function printStruct(value: { [key: string]: XmlRpcValue }): string {
   const marked = int32Structs.has(value);
   const members = Object.entries(value).map(
     ([name, v]) => `<member><name>${escapeXml(name)}</name>${printValue(v, marked)}</member>`,
