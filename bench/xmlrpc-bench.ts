@@ -11,6 +11,7 @@
  *
  *   npm run bench:xmlrpc
  *   node dist/bench/xmlrpc-bench.js --calls 20000 --concurrency 16 --shapes small,record,all
+ *   node --cpu-prof --cpu-prof-dir=prof dist/bench/xmlrpc-bench.js   # profiles both ends (node flags go to the server too)
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -77,6 +78,8 @@ async function serve(): Promise<void> {
       return shape ? () => shape.reply : undefined;
     },
   });
+  // Exit on the parent's kill so that a --cpu-prof profile gets written.
+  process.once('SIGTERM', () => process.exit(0));
   console.log(server.url);
 }
 
@@ -108,7 +111,7 @@ function rate(perSecond: number): string {
 
 async function main(): Promise<void> {
   if (values.server) return serve();
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--server'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--server'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   const concurrency = Number(values.concurrency);
   const client = new XmlRpcClient({ url, maxSockets: concurrency, timeoutMs: 120_000 });
