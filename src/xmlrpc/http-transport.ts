@@ -27,6 +27,7 @@ import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
 import { timeoutError } from './transport-errors.js';
 
 export interface HttpTransportOptions {
+  /** connections caps the sockets (Infinity: no cap, as node:http's maxSockets). */
   connections: number;
   connectTimeoutMs: number;
   /** tls: options for HTTPS connections (CA, verification, client certificate). */
@@ -55,7 +56,7 @@ export class HttpTransport {
     }
     this.#where = options.where;
     this.#pool = new Pool(url.origin, {
-      connections: options.connections,
+      ...(Number.isFinite(options.connections) ? { connections: options.connections } : {}),
       pipelining: 1,
       connect: { timeout: options.connectTimeoutMs, ...(url.protocol === 'https:' ? options.tls : {}) },
     });
