@@ -28,7 +28,7 @@
 import { readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
-import { decodeDateTime, decodeResponse, encodeCall } from './codec.js';
+import { decodeDateTime, decodeResponseNow, encodeCall, type DecodedResponse } from './codec.js';
 import { decodeMethodResponse } from './fast-decoder.js';
 import { HttpTransport } from './http-transport.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -125,11 +125,9 @@ export class XmlRpcClient {
       this.#signals.add(options.signal);
     }
     try {
-      await this.#limiter.take(options.signal);
+      if (this.#limiter.limits) await this.#limiter.take(options.signal);
       const body = await this.#post(method, encodeCall(method, params), options);
-      const decoded = await decodeResponse(body).catch((error: Error) => {
-        throw new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${method}: unreadable reply: ${error.message}`, { method });
-      });
+      const decoded = decodeReply(method, body);
       if (!decoded.ok) {
         const name = Number.isNaN(decoded.faultCode) ? faultNameOf(body) : undefined;
         const kind = this.#options.classifyFault?.(decoded.faultCode, decoded.faultString, name) ?? 'TERMINAL';
@@ -169,6 +167,15 @@ function closedError(): Error {
 function trustedCas(options: XmlRpcClientOptions): Array<string | Buffer> | undefined {
   const cas = [...(options.caFile ? [readFileSync(options.caFile)] : []), ...(options.caPem ? [options.caPem] : [])];
   return cas.length > 0 ? cas : undefined;
+}
+
+/** decodeReply decodes a reply body; one that is not an XML-RPC response is XMLRPC_BAD_RESPONSE. */
+function decodeReply(method: string, body: Buffer): DecodedResponse {
+  try {
+    return decodeResponseNow(body);
+  } catch (error) {
+    throw new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${method}: unreadable reply: ${(error as Error).message}`, { method });
+  }
 }
 
 /** faultNameOf reads a fault's non-numeric faultCode (a name, as fedd sends) from the reply. */

@@ -44,6 +44,11 @@ export function decodeDateTime(data: string): Date {
 }
 
 export async function decodeResponse(body: Buffer): Promise<DecodedResponse> {
+  return decodeResponseNow(body);
+}
+
+/** decodeResponseNow is decodeResponse without the promise (it throws instead of rejecting). */
+export function decodeResponseNow(body: Buffer): DecodedResponse {
   const { fault, value } = decodeMethodResponse(body.toString('utf8'), decodeDateTime);
   if (!fault) return { ok: true, value };
   const struct = (value ?? {}) as { faultCode?: XmlRpcValue; faultString?: XmlRpcValue };
