@@ -21,10 +21,30 @@
  *   retried by the pool;
  * - URL credentials (`http://user:pass@host/`) are sent as HTTP Basic authorization, as node:http did.
  */
+import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
 import { timeoutError } from './transport-errors.js';
+
+const require = createRequire(import.meta.url);
+let poolClass: typeof Pool | undefined;
+
+/**
+ * loadPool loads undici's Pool alone, on first use: the package's index loads all of undici
+ * (fetch, WebSocket, caches), about 80 ms of CPU at every start of the CLI; the Pool module about
+ * 25 ms. The path is that of undici 6.x; should it move, the index is the fallback.
+ */
+function loadPool(): typeof Pool {
+  if (!poolClass) {
+    try {
+      poolClass = require('undici/lib/dispatcher/pool.js') as typeof Pool;
+    } catch {
+      poolClass = (require('undici') as { Pool: typeof Pool }).Pool;
+    }
+  }
+  return poolClass;
+}
 
 export interface HttpTransportOptions {
   /** connections caps the sockets (Infinity: no cap, as node:http's maxSockets). */
@@ -55,7 +75,8 @@ export class HttpTransport {
       this.#headers.push('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
     }
     this.#where = options.where;
-    this.#pool = new Pool(url.origin, {
+    const PoolClass = loadPool();
+    this.#pool = new PoolClass(url.origin, {
       ...(Number.isFinite(options.connections) ? { connections: options.connections } : {}),
       pipelining: 1,
       connect: { timeout: options.connectTimeoutMs, ...(url.protocol === 'https:' ? options.tls : {}) },
