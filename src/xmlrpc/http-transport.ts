@@ -69,10 +69,10 @@ export class HttpTransport {
 
   constructor(url: URL, options: HttpTransportOptions) {
     this.#path = `${url.pathname}${url.search}`;
-    this.#headers = ['content-type', 'text/xml', 'accept-encoding', 'gzip', 'user-agent', 'converge'];
+    this.#headers = ['Content-Type', 'text/xml', 'Accept-Encoding', 'gzip', 'User-Agent', 'converge'];
     if (url.username || url.password) {
       const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-      this.#headers.push('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
+      this.#headers.push('Authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
     }
     this.#where = options.where;
     const PoolClass = loadPool();
