@@ -12,6 +12,7 @@
  *   npm run bench:xmlrpc
  *   node dist/bench/xmlrpc-bench.js --calls 20000 --concurrency 16 --shapes small,record,all
  *   node --cpu-prof --cpu-prof-dir=prof dist/bench/xmlrpc-bench.js   # profiles both ends (node flags go to the server too)
+ *   node dist/bench/xmlrpc-bench.js --close-after-reply --shapes small  # a connection per call (HTTP/1.0 servers, the IM simulator)
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     shapes: { type: 'string', default: 'small,record,all' },
     /** rounds repeats every shape; the figures printed are per round (noise shows as spread). */
     rounds: { type: 'string', default: '1' },
+    /** close-after-reply: the server ends every connection after its reply (HTTP/1.0, as the IM simulator). */
+    'close-after-reply': { type: 'boolean', default: false },
   },
 });
 
@@ -41,6 +44,7 @@ const SHAPES: Record<string, { method: string; params: XmlRpcValue[]; reply: Xml
 
 async function serve(): Promise<void> {
   const server = await startXmlRpcServer({
+    closeAfterReply: values['close-after-reply'],
     dispatch: (method) => {
       if (method === 'bench.cpu') return () => { const u = process.cpuUsage(); return u.user + u.system; };
       const shape = Object.values(SHAPES).find((s) => s.method === method);
@@ -80,11 +84,11 @@ function rate(perSecond: number): string {
 
 async function main(): Promise<void> {
   if (values.server) return serve();
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--server'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--server', ...(values['close-after-reply'] ? ['--close-after-reply'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   const concurrency = Number(values.concurrency);
   const client = new XmlRpcClient({ url, maxSockets: concurrency, timeoutMs: 120_000 });
-  console.log(`XML-RPC wire benchmark — ${values.calls} calls per shape (all: 1/1000 of them, at least 4), concurrency ${concurrency}, node ${process.version}`);
+  console.log(`XML-RPC wire benchmark — ${values.calls} calls per shape (all: 1/1000 of them, at least 4), concurrency ${concurrency}${values['close-after-reply'] ? ', a connection per call' : ''}, node ${process.version}`);
   console.log('shape    calls  client µs/call  server µs/call  calls/s  wall ms');
   try {
     for (let round = 0; round < Number(values.rounds); round += 1) {
