@@ -4,10 +4,11 @@
  * simulators run it) runs in a child process and answers three shapes; the parent's XmlRpcClient
  * makes N calls of each at a fixed concurrency and prints, per shape: µs of client CPU per call
  * (process.cpuUsage of this process, user + system), µs of server CPU per call (the child reports
- * its own process.cpuUsage through `bench.cpu`), calls/s and reply bytes.
+ * its own process.cpuUsage through `bench.cpu`), calls/s and wall time.
  *
- * Shapes (calls per shape: --calls, for `all` 1/1000 of it and at least 4): `small` (a XenAPI-style `{Status, Value}` answer to a two-string call), `record` (one
- * XenAPI VM record, ~4 kB of XML), `all` (1,000 VM records keyed by ref, as VM.get_all_records).
+ * Shapes (calls per shape: --calls; for `all` 1/1000 of it, at least 4): `small` (a XenAPI-style
+ * `{Status, Value}` answer to a two-string call), `record` (one XenAPI VM record, 9 kB of XML,
+ * gzipped by the server), `all` (1,000 VM records keyed by ref, as VM.get_all_records, 9 MB).
  *
  *   npm run bench:xmlrpc
  *   node dist/bench/xmlrpc-bench.js --calls 20000 --concurrency 16 --shapes small,record,all
