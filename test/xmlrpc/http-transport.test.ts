@@ -42,22 +42,28 @@ describe('XML-RPC client transport', () => {
   });
 
   it('opens at most maxSockets connections, and any number for Infinity', async () => {
+    // Each call is held until `target` calls are in flight together (or 1 s passed), so the peak
+    // is the connection cap however slowly connections open on a loaded machine.
     let inFlight = 0;
     let peak = 0;
-    const slow: MethodHandler = async () => {
+    let target = 0;
+    let waiting: Array<() => void> = [];
+    const held: MethodHandler = async () => {
       peak = Math.max(peak, ++inFlight);
-      await wait(50);
+      if (inFlight >= target) for (const release of waiting.splice(0)) release();
+      else await Promise.race([new Promise<void>((resolve) => waiting.push(resolve)), wait(1000)]);
       inFlight -= 1;
       return 'ok';
     };
-    const { url } = await serve({ slow });
+    const { url } = await serve({ held });
+    target = 3;
     client = new XmlRpcClient({ url, maxSockets: 3 });
-    await Promise.all(Array.from({ length: 12 }, () => client!.call('slow', [])));
+    await Promise.all(Array.from({ length: 12 }, () => client!.call('held', [])));
     expect(peak).toBe(3);
     client.close();
-    peak = 0;
+    [peak, target, waiting] = [0, 20, []];
     client = new XmlRpcClient({ url, maxSockets: Infinity }); // more than the default 16
-    await Promise.all(Array.from({ length: 20 }, () => client!.call('slow', [])));
+    await Promise.all(Array.from({ length: 20 }, () => client!.call('held', [])));
     expect(peak).toBe(20);
   });
 
