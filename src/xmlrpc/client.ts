@@ -1,5 +1,5 @@
 /**
- * XmlRpcClient calls one XML-RPC endpoint over a keep-alive agent, with a per-call timeout,
+ * XmlRpcClient calls one XML-RPC endpoint over keep-alive connections (http-transport.ts), with a per-call timeout,
  * AbortSignal support and an optional rate limit. It maps every failure to a ConvergeError:
  *
  * | failure                                        | kind        | code                  |
@@ -25,16 +25,14 @@
  * the journal) must re-observe rather than repeat it blindly. Messages never include request
  * bodies, so credentials sent as parameters cannot leak through errors.
  */
-import http from 'node:http';
-import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { setMaxListeners } from 'node:events';
 import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
-import { decodeDateTime, decodeResponse, encodeCall } from './codec.js';
+import { decodeDateTime, decodeResponseNow, encodeCall, type DecodedResponse } from './codec.js';
 import { decodeMethodResponse } from './fast-decoder.js';
+import { HttpTransport } from './http-transport.js';
 import { RateLimiter } from './rate-limiter.js';
-import { endpointText, timeoutError, transportError } from './transport-errors.js';
+import { endpointText, transportError } from './transport-errors.js';
 import type { XmlRpcValue } from './value.js';
 
 export interface XmlRpcClientOptions {
@@ -90,10 +88,10 @@ export class XmlRpcFaultError extends ConvergeError {
 export class XmlRpcClient {
   readonly url: URL;
   readonly #options: XmlRpcClientOptions;
-  readonly #agent: http.Agent;
+  readonly #transport: HttpTransport;
   readonly #limiter: RateLimiter;
-  /** #inFlight are the requests sent and not yet answered, destroyed by close(). */
-  readonly #inFlight = new Set<http.ClientRequest>();
+  /** #signals are the callers' signals already freed of the listener limit (one run-wide signal is shared by all calls). */
+  readonly #signals = new WeakSet<AbortSignal>();
   #closed = false;
   readonly #where: string;
 
@@ -101,16 +99,20 @@ export class XmlRpcClient {
     this.url = new URL(options.url);
     this.#options = options;
     this.#where = endpointText(this.url, options.endpointLabel);
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16, timeout: options.connectTimeoutMs ?? 10_000 };
-    this.#agent =
-      this.url.protocol === 'https:'
-        ? new https.Agent({
-            ...agentOptions,
-            ca: trustedCas(options),
-            rejectUnauthorized: !options.insecureSkipVerify,
-            ...(options.clientCertificate ? { cert: options.clientCertificate.certPem, key: options.clientCertificate.keyPem } : {}),
-          })
-        : new http.Agent(agentOptions);
+    this.#transport = new HttpTransport(this.url, {
+      connections: options.maxSockets ?? 16,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      where: this.#where,
+      ...(this.url.protocol === 'https:'
+        ? {
+            tls: {
+              ca: trustedCas(options),
+              rejectUnauthorized: !options.insecureSkipVerify,
+              ...(options.clientCertificate ? { cert: options.clientCertificate.certPem, key: options.clientCertificate.keyPem } : {}),
+            },
+          }
+        : {}),
+    });
     this.#limiter = new RateLimiter(options.callsPerSecond ?? 0);
   }
 
@@ -118,13 +120,14 @@ export class XmlRpcClient {
   async call(method: string, params: XmlRpcValue[], options: CallOptions = {}): Promise<XmlRpcValue> {
     const started = Date.now();
     // One run-wide signal is shared by thousands of concurrent requests, each adding a listener.
-    if (options.signal) setMaxListeners(0, options.signal);
+    if (options.signal && !this.#signals.has(options.signal)) {
+      setMaxListeners(0, options.signal);
+      this.#signals.add(options.signal);
+    }
     try {
-      await this.#limiter.take(options.signal);
+      if (this.#limiter.limits) await this.#limiter.take(options.signal);
       const body = await this.#post(method, encodeCall(method, params), options);
-      const decoded = await decodeResponse(body).catch((error: Error) => {
-        throw new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${method}: unreadable reply: ${error.message}`, { method });
-      });
+      const decoded = decodeReply(method, body);
       if (!decoded.ok) {
         const name = Number.isNaN(decoded.faultCode) ? faultNameOf(body) : undefined;
         const kind = this.#options.classifyFault?.(decoded.faultCode, decoded.faultString, name) ?? 'TERMINAL';
@@ -142,8 +145,7 @@ export class XmlRpcClient {
   /** close aborts the calls in flight (ABORTED, never retried), refuses new ones, and drops the sockets. */
   close(): void {
     this.#closed = true;
-    for (const request of this.#inFlight) request.destroy(closedError());
-    this.#agent.destroy();
+    this.#transport.close(closedError());
   }
 
   #report(method: string, started: number, outcome: CallEvent['outcome'], errorCode?: string): void {
@@ -151,33 +153,8 @@ export class XmlRpcClient {
   }
 
   #post(method: string, xml: string, options: CallOptions): Promise<Buffer> {
-    const transport = this.url.protocol === 'https:' ? https : http;
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 60_000;
     if (this.#closed) return Promise.reject(closedError());
-    return new Promise<Buffer>((resolve, reject) => {
-      const request = transport.request(
-        this.url,
-        {
-          method: 'POST',
-          agent: this.#agent,
-          signal: options.signal,
-          headers: {
-            'Content-Type': 'text/xml',
-            'Content-Length': Buffer.byteLength(xml),
-            'Accept-Encoding': 'gzip',
-            'User-Agent': 'converge',
-          },
-        },
-        (response) => collectResponse(method, response, resolve, reject),
-      );
-      request.setTimeout(timeoutMs, () => {
-        request.destroy(timeoutError(method, timeoutMs, this.#where));
-      });
-      this.#inFlight.add(request);
-      request.on('close', () => this.#inFlight.delete(request));
-      request.on('error', reject);
-      request.end(xml);
-    });
+    return this.#transport.post(method, xml, { timeoutMs: options.timeoutMs ?? this.#options.timeoutMs ?? 60_000, signal: options.signal });
   }
 }
 
@@ -192,35 +169,18 @@ function trustedCas(options: XmlRpcClientOptions): Array<string | Buffer> | unde
   return cas.length > 0 ? cas : undefined;
 }
 
+/** decodeReply decodes a reply body; one that is not an XML-RPC response is XMLRPC_BAD_RESPONSE. */
+function decodeReply(method: string, body: Buffer): DecodedResponse {
+  try {
+    return decodeResponseNow(body);
+  } catch (error) {
+    throw new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${method}: unreadable reply: ${(error as Error).message}`, { method });
+  }
+}
+
 /** faultNameOf reads a fault's non-numeric faultCode (a name, as fedd sends) from the reply. */
 function faultNameOf(body: Buffer): string | undefined {
   const { value } = decodeMethodResponse(body.toString('utf8'), decodeDateTime);
   const code = (value as { faultCode?: XmlRpcValue } | undefined)?.faultCode;
   return typeof code === 'string' ? code : undefined;
-}
-
-function collectResponse(
-  method: string,
-  response: http.IncomingMessage,
-  resolve: (body: Buffer) => void,
-  reject: (error: unknown) => void,
-): void {
-  const chunks: Buffer[] = [];
-  response.on('data', (chunk: Buffer) => chunks.push(chunk));
-  response.on('error', reject);
-  response.on('end', () => {
-    const status = response.statusCode ?? 0;
-    if (status !== 200) return reject(httpError(method, status));
-    try {
-      const raw = Buffer.concat(chunks);
-      resolve(response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw);
-    } catch (error) {
-      reject(new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${method}: bad gzip body: ${(error as Error).message}`, { method }));
-    }
-  });
-}
-
-function httpError(method: string, status: number): ConvergeError {
-  const kind: ErrorKind = status === 429 || status >= 500 ? 'TRANSIENT' : status === 401 || status === 403 ? 'UNAUTHORIZED' : 'TERMINAL';
-  return new ConvergeError(kind, `XMLRPC_HTTP_${status}`, `${method}: HTTP ${status}`, { method, status });
 }

@@ -11,96 +11,22 @@
  * base64 → Buffer, dateTime.iso8601 → Date (read as an exact instant, see codec.ts), a bare
  * `<value>text</value>` → string. Entities, character references, CDATA sections, comments,
  * processing instructions and whitespace between elements are handled.
+ *
+ * Speed: the canonical layout (no whitespace between tags, lower-case tag names: what our encoder
+ * and most servers print) is read by shortcuts that match whole runs such as
+ * `<member><name>k</name><value>`; any other layout falls back, at the same place, to the
+ * tag-by-tag reader, so both read every document alike (the differential test perturbs documents
+ * at random to mix the two). A VM record decodes in about a third of the time it took tag by tag.
  */
 import type { XmlRpcValue } from './value.js';
+import { Cursor, XmlRpcDecodeError } from './xml-cursor.js';
 
-export class XmlRpcDecodeError extends Error {}
-
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-function unescapeXml(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, ref: string) => {
-    if (ref[0] === '#') return String.fromCodePoint(ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10));
-    const named = ENTITIES[ref];
-    if (named === undefined) throw new XmlRpcDecodeError(`unknown entity ${whole}`);
-    return named;
-  });
-}
-
-interface Tag {
-  name: string;
-  closing: boolean;
-  selfClosing: boolean;
-}
-
-/** Cursor walks the document tag by tag; text between tags is read with `text()`. */
-class Cursor {
-  pos = 0;
-  constructor(readonly xml: string) {}
-
-  /** next returns the next tag, skipping the declaration, comments and whitespace. */
-  next(): Tag {
-    for (;;) {
-      const open = this.xml.indexOf('<', this.pos);
-      if (open < 0) throw new XmlRpcDecodeError('unexpected end of document');
-      if (this.xml.slice(this.pos, open).trim() !== '') throw new XmlRpcDecodeError(`unexpected text at ${this.pos}`);
-      if (this.xml.startsWith('<?', open)) this.pos = this.after('?>', open);
-      else if (this.xml.startsWith('<!--', open)) this.pos = this.after('-->', open);
-      else if (this.xml.startsWith('<!DOCTYPE', open)) throw new XmlRpcDecodeError('DOCTYPE is not allowed');
-      else return this.readTag(open);
-    }
-  }
-
-  /** text reads character data (with CDATA sections) up to the next element tag. */
-  text(): string {
-    let out = '';
-    for (;;) {
-      const open = this.xml.indexOf('<', this.pos);
-      if (open < 0) throw new XmlRpcDecodeError('unexpected end of document');
-      out += unescapeXml(this.xml.slice(this.pos, open));
-      if (this.xml.startsWith('<![CDATA[', open)) {
-        const end = this.xml.indexOf(']]>', open);
-        if (end < 0) throw new XmlRpcDecodeError('unterminated CDATA');
-        out += this.xml.slice(open + 9, end);
-        this.pos = end + 3;
-      } else if (this.xml.startsWith('<!--', open)) {
-        this.pos = this.after('-->', open);
-      } else {
-        this.pos = open;
-        return out;
-      }
-    }
-  }
-
-  expect(name: string, closing = false): Tag {
-    const tag = this.next();
-    if (tag.name !== name || tag.closing !== closing) throw new XmlRpcDecodeError(`expected <${closing ? '/' : ''}${name}> but found <${tag.closing ? '/' : ''}${tag.name}>`);
-    return tag;
-  }
-
-  private readTag(open: number): Tag {
-    const close = this.xml.indexOf('>', open);
-    if (close < 0) throw new XmlRpcDecodeError('unterminated tag');
-    let body = this.xml.slice(open + 1, close);
-    this.pos = close + 1;
-    const closing = body.startsWith('/');
-    const selfClosing = body.endsWith('/');
-    if (closing) body = body.slice(1);
-    if (selfClosing) body = body.slice(0, -1);
-    const space = body.search(/\s/);
-    return { name: (space < 0 ? body : body.slice(0, space)).toLowerCase(), closing, selfClosing };
-  }
-
-  private after(marker: string, from: number): number {
-    const end = this.xml.indexOf(marker, from);
-    if (end < 0) throw new XmlRpcDecodeError(`unterminated ${marker}`);
-    return end + marker.length;
-  }
-}
+export { XmlRpcDecodeError };
 
 /** readValue reads what follows an opened <value> up to and including </value>. */
 function readValue(c: Cursor, decodeDate: (text: string) => Date): XmlRpcValue {
+  const plain = c.plainString();
+  if (plain !== undefined) return plain;
   const raw = c.text();
   const tag = c.next();
   if (tag.name === 'value' && tag.closing) return raw; // bare text is a string
@@ -119,7 +45,7 @@ function readValue(c: Cursor, decodeDate: (text: string) => Date): XmlRpcValue {
     c.expect(tag.name, true);
     value = scalar(tag.name, text, decodeDate);
   }
-  c.expect('value', true);
+  if (!c.skip('</value>')) c.expect('value', true);
   return value;
 }
 
@@ -171,6 +97,10 @@ function readArray(c: Cursor, decodeDate: (text: string) => Date): XmlRpcValue[]
     return items;
   }
   for (;;) {
+    if (c.skip('<value>')) {
+      items.push(readValue(c, decodeDate));
+      continue;
+    }
     const tag = c.next();
     if (tag.name === 'data' && tag.closing) break;
     if (tag.name !== 'value' || tag.closing) throw new XmlRpcDecodeError(`expected <value> in <data>, found <${tag.name}>`);
@@ -183,6 +113,12 @@ function readArray(c: Cursor, decodeDate: (text: string) => Date): XmlRpcValue[]
 function readStruct(c: Cursor, decodeDate: (text: string) => Date): { [key: string]: XmlRpcValue } {
   const struct: { [key: string]: XmlRpcValue } = {};
   for (;;) {
+    const key = c.memberName();
+    if (key !== undefined) {
+      struct[key] = readValue(c, decodeDate);
+      if (!c.skip('</member>')) c.expect('member', true);
+      continue;
+    }
     const tag = c.next();
     if (tag.name === 'struct' && tag.closing) return struct;
     if (tag.name !== 'member' || tag.closing) throw new XmlRpcDecodeError(`expected <member>, found <${tag.name}>`);

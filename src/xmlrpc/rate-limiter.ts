@@ -13,6 +13,11 @@ export class RateLimiter {
     this.#intervalMs = perSecond > 0 ? 1000 / perSecond : 0;
   }
 
+  /** limits is false for an unlimited limiter, whose take() callers may skip. */
+  get limits(): boolean {
+    return this.#intervalMs > 0;
+  }
+
   async take(signal?: AbortSignal): Promise<void> {
     if (this.#intervalMs === 0) return;
     const now = Date.now();

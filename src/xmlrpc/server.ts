@@ -38,6 +38,7 @@ import type { SimKnobs } from './sim/knobs.js';
 import { CONTROL_PREFIX, controlHandlers } from './sim/control.js';
 import type { CallOutcome } from './sim/call-log.js';
 import { LATE_REPLY_DEFAULT_MS, type FaultRule } from './sim/fault-rules.js';
+import { ClientGone, requestPath } from './server-request.js';
 
 export interface CallContext {
   method: string;
@@ -119,6 +120,8 @@ export interface RunningXmlRpcServer {
   close(): Promise<void>;
 }
 
+const DEFAULT_PATHS = ['/', '/RPC2'];
+
 const defaultUnknown = (method: string): XmlRpcFault =>
   new XmlRpcFault(1, `<class 'Exception'>:method "${method}" is not supported`);
 
@@ -156,10 +159,9 @@ export async function startXmlRpcServer(options: XmlRpcServerOptions): Promise<R
 }
 
 async function handleRequest(options: XmlRpcServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const abort = new AbortController();
-  // Abort only when the client left before the answer (creating the abort reason costs).
+  const abort = new ClientGone();
   res.on('close', () => {
-    if (!res.writableFinished) abort.abort();
+    if (!res.writableFinished) abort.left();
   });
   const backlog = options.knobs?.backlog;
   if (backlog) {
@@ -168,9 +170,9 @@ async function handleRequest(options: XmlRpcServerOptions, req: IncomingMessage,
   }
   if (options.serverHeader) res.setHeader('Server', options.serverHeader);
   if (options.closeAfterReply) res.setHeader('Connection', 'close');
-  const paths = options.paths ?? ['/', '/RPC2'];
+  const paths = options.paths ?? DEFAULT_PATHS;
   if (req.method !== 'POST') return sendPlain(res, 501, 'Unsupported method');
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const path = requestPath(req.url ?? '/', paths);
   if (!options.acceptAnyPath && !paths.includes(path)) return sendPlain(res, 404, options.notFoundBody ?? 'No such page');
 
   const body = await readBody(req);
@@ -181,7 +183,13 @@ async function handleRequest(options: XmlRpcServerOptions, req: IncomingMessage,
     if (options.malformedRequest) return sendReply(res, options.malformedRequest({ path, body, error: error as Error }));
     return sendXml(options, req, res, encodeFault(1, `<class 'xml.parsers.expat.ExpatError'>:${(error as Error).message}`));
   }
-  const context: CallContext = { method: call.method, headers: req.headers, signal: abort.signal };
+  const context: CallContext = {
+    method: call.method,
+    headers: req.headers,
+    get signal() {
+      return abort.signal;
+    },
+  };
   const peerCertificate = options.tls ? (req.socket as TLSSocket).getPeerX509Certificate?.() : undefined;
   if (peerCertificate) context.peerCertificate = peerCertificate;
 
@@ -294,7 +302,7 @@ function sendXml(options: XmlRpcServerOptions, req: IncomingMessage, res: Server
   const threshold = options.gzipThreshold === undefined ? 1400 : options.gzipThreshold;
   const headers: Record<string, string | number> = { 'Content-Type': 'text/xml' };
   if (threshold !== false && payload.length > threshold && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-    payload = gzipSync(payload);
+    payload = gzipSync(payload, { level: 1 }); // the fastest level: the client reads any, and the simulator's CPU bounds its speed
     headers['Content-Encoding'] = 'gzip';
   }
   headers['Content-Length'] = payload.length;

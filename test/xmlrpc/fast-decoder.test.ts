@@ -64,6 +64,25 @@ describe('fast XML-RPC decoder', () => {
     }
   });
 
+  it('agrees with the package when the layout is not canonical (whitespace, case, spaces in tags)', async () => {
+    // The decoder reads the canonical layout by shortcuts and anything else tag by tag: documents
+    // perturbed at random mix both paths, and must still read as the package reads them.
+    const random = seededRandom(777);
+    const perturb = (xml: string) =>
+      xml
+        .replace(/></g, (m) => (random() < 0.2 ? '>\n  <' : m))
+        .replace(/<(\/?)(value|member|name|string|struct|array|data)>/g, (m, slash: string, tag: string) =>
+          random() < 0.15 ? `<${slash}${tag.toUpperCase()}>` : random() < 0.1 ? `<${slash}${tag} >` : m,
+        );
+    for (let i = 0; i < 300; i += 1) {
+      const value = randomValue(random);
+      const response = perturb(encodeResponse(value));
+      expect(await oursResponse(response), response).toEqual(await oracleResponse(response));
+      const call = perturb(encodeCall(`m.${i}`, [value, 'x']));
+      expect(await decodeCall(Buffer.from(call)).catch(() => ({ error: true })), call).toEqual(await oracleCall(call));
+    }
+  });
+
   const shapes: Array<{ reason: string; xml: string }> = [
     { reason: 'xapi prints strings as bare text inside <value>', xml: '<?xml version="1.0"?><methodResponse><params><param><value><struct><member><name>Status</name><value>Success</value></member><member><name>Value</name><value>OpaqueRef:abc</value></member></struct></value></param></params></methodResponse>' },
     { reason: 'an empty bare value is the empty string', xml: '<methodResponse><params><param><value></value></param></params></methodResponse>' },
@@ -75,6 +94,10 @@ describe('fast XML-RPC decoder', () => {
     { reason: 'a fault carries its code and string', xml: encodeFault(1, "<class 'Exception'>:method \"X\" is not supported") },
     { reason: 'garbage is an error, not a value', xml: '<html><body>500 Internal Server Error</body></html>' },
     { reason: 'a truncated document is an error', xml: '<methodResponse><params><param><value><string>cut' },
+    { reason: 'a truncated member is an error', xml: '<methodResponse><params><param><value><struct><member><name>k</name><value>v' },
+    { reason: 'entities and CDATA in member names', xml: '<methodResponse><params><param><value><struct><member><name>a&amp;b</name><value>1</value></member><member><name><![CDATA[<c>]]></name><value><string>x</string></value></member></struct></value></param></params></methodResponse>' },
+    { reason: 'a comment inside a value', xml: '<methodResponse><params><param><value><string>a<!-- c -->b</string></value></param></params></methodResponse>' },
+    { reason: 'CDATA as a bare value', xml: '<methodResponse><params><param><value><![CDATA[<x>]]></value></param></params></methodResponse>' },
   ];
   it.each(shapes)('$reason', async ({ xml }) => {
     expect(await oursResponse(xml)).toEqual(await oracleResponse(xml));
