@@ -69,7 +69,7 @@ async function readManifestFile(file: string): Promise<ReturnType<typeof parseMa
 function toResource(document: ManifestDocument): Resource {
   if (document.kind === undefined) throw new Error('internal: a document without a known kind has no errors');
   const resource = convertResource(document.kind, document.value, locate(document, []));
-  rememberSource(resource, { file: document.file, doc: document.doc, lineCounter: document.lineCounter });
+  rememberSource(resource, document);
   return resource;
 }
 

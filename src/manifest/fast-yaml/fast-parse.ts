@@ -1,0 +1,93 @@
+/**
+ * fastParseDocuments is the loader's fast path: js-yaml (about ten times cheaper than the `yaml`
+ * package's composer) for the plain YAML manifests are written in. It answers only when it can
+ * give exactly what the reference parser (`yaml`, see parse-manifest-file.ts) would give;
+ * otherwise it returns undefined and the caller parses the file with `yaml`, which then reports
+ * every syntax problem as before. It declines:
+ *
+ * - any text js-yaml rejects (syntax errors, duplicate keys, unknown aliases, too deep);
+ * - anchors, aliases (so merges, alias limits, recursive aliases), tags and directives: the text
+ *   has `&`, `*` or `!` where a node may start (after a line start, a space, `,`, `[`, `{` or `:`),
+ *   or `%` at the start of a line; such text goes to `yaml` even where the character is content;
+ * - keys js-yaml converts differently: null (`~:`, a key read as "null"), `<<`, and collections
+ *   (`? ` explicit keys, `]:` / `}:` flow collections used as keys);
+ * - quoted scalars over several lines (js-yaml takes continuation lines `yaml` refuses);
+ * - text the two parsers may read differently or that `yaml` warns about: carriage returns, tabs,
+ *   a byte-order mark, other control characters and Unicode line breaks, and a flow collection
+ *   closed at the start of a line (`yaml` warns when it is not indented past its parent), and
+ *   lines of 1,000 characters or more (`yaml` refuses implicit keys over 1,024).
+ *
+ * test/manifest/fast-parse.test.ts compares both parsers on every manifest fixture and a corpus of
+ * tricky snippets: values, document boundaries and root offsets must be equal, or the fast path
+ * must decline.
+ */
+import { loadAll, type State } from 'js-yaml';
+import { CORE_AS_YAML_DOES } from './core-tags.js';
+
+/** FastDocument is one document's plain value and where its root mapping starts (if it is one). */
+export interface FastDocument {
+  value: unknown;
+  /** rootOffset is the source offset of the root mapping (yaml's `contents.range[0]`). */
+  rootOffset: number | undefined;
+}
+
+const UNSAFE_TEXT = /[\r\t\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x1F\x7F]|^ *[\]}]|^%|(?:^|[\s,[{:])[&*!]|(?:^|[\s,[{])\?(?:\s|$)|[\]}] *:(?:\s|$)|[^\n]{1000}/m;
+
+/** The part of js-yaml's loader state the listener reads (its types leave it out): 1 at the root. */
+interface ListenedState extends State {
+  depth: number;
+}
+
+class Declined extends Error {}
+
+/** fastParseDocuments returns every document of `text` (empty ones as null), or undefined. */
+export function fastParseDocuments(text: string): FastDocument[] | undefined {
+  if (UNSAFE_TEXT.test(text)) return undefined;
+  const roots: Array<number | undefined> = [];
+  const opened: number[] = [];
+  const listener = (event: 'open' | 'close', state: State): void => {
+    const node = state as ListenedState;
+    if (event === 'open') {
+      opened.push(node.position);
+      return;
+    }
+    const start = opened.pop() ?? 0;
+    if (node.kind === 'mapping' && refusedKey(node.result as Record<string, unknown>)) throw new Declined();
+    if (node.kind === 'scalar' && isMultiLineQuoted(text, start, node.position)) throw new Declined();
+    if (node.depth === 1) roots.push(node.kind === 'mapping' ? nodeStart(text, start) : undefined);
+  };
+  try {
+    const values = loadAll(text, undefined, { schema: CORE_AS_YAML_DOES, listener });
+    if (values.length !== roots.length) return undefined;
+    return values.map((value, i) => ({ value, rootOffset: roots[i] }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** nodeStart skips the spaces, line breaks and comments js-yaml reads after opening a node. */
+function nodeStart(text: string, from: number): number {
+  let at = from;
+  for (;;) {
+    const c = text[at];
+    if (c === ' ' || c === '\n') at += 1;
+    else if (c === '#') at = text.indexOf('\n', at) === -1 ? text.length : text.indexOf('\n', at);
+    else return at;
+  }
+}
+
+/**
+ * isMultiLineQuoted: a quoted scalar over several lines. `yaml` wants its continuation lines
+ * indented past the parent; js-yaml takes them at any indentation, so such text is declined.
+ */
+function isMultiLineQuoted(text: string, from: number, to: number): boolean {
+  const start = nodeStart(text, from);
+  const c = text[start];
+  if (c !== '"' && c !== "'") return false;
+  const lineEnd = text.indexOf('\n', start);
+  return lineEnd !== -1 && lineEnd < to;
+}
+
+function refusedKey(map: Record<string, unknown>): boolean {
+  return Object.hasOwn(map, 'null') || Object.hasOwn(map, '<<');
+}
