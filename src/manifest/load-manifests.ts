@@ -16,12 +16,17 @@ import { findManifestFiles } from './find-manifest-files.js';
 import { describeFsError } from './fs-errors.js';
 import { rememberSource } from './locate-field.js';
 import { hasDocumentErrors, locate, type ManifestDocument } from './manifest-document.js';
-import { parseManifestFile } from './parse-manifest-file.js';
+import type { ManifestCache } from './manifest-cache.js';
+import { parseManifestFile, type ParsedFile } from './parse-manifest-file.js';
 import type { Diagnostic, DiagnosticCode, ManifestSet, Resource } from './types.js';
 
-/** LoadOptions: checkCredentials also verifies that each referenced env var / file is readable. */
+/**
+ * LoadOptions: checkCredentials also verifies that each referenced env var / file is readable;
+ * cache (watch mode) skips parsing and single-document checks of files whose content is unchanged.
+ */
 export interface LoadOptions {
   checkCredentials?: boolean;
+  cache?: ManifestCache;
 }
 
 /**
@@ -34,13 +39,12 @@ export async function loadManifests(dir: string, options: LoadOptions = {}): Pro
   const listing = await findManifestFiles(root);
   const diagnostics = listing.problems.map((p) => pathDiagnostic(p.path, 'READ_ERROR', p.message));
   const documents: ManifestDocument[] = [];
-  for (const file of listing.files) {
-    const parsed = await readManifestFile(file);
+  options.cache?.begin(listing.files);
+  for (const parsed of await mapInOrder(listing.files, READS_IN_FLIGHT, (file) => readCheckedFile(file, options.cache))) {
     documents.push(...parsed.documents);
     diagnostics.push(...parsed.diagnostics);
   }
   if (documents.length === 0 && diagnostics.length === 0) diagnostics.push(emptyDiagnostic(root, listing.files.length));
-  documents.forEach(checkDocument);
   checkReferences(documents);
   checkFeddPlacement(documents);
   if (options.checkCredentials) await checkCredentialReferences(documents);
@@ -56,13 +60,34 @@ export async function loadManifests(dir: string, options: LoadOptions = {}): Pro
   };
 }
 
-async function readManifestFile(file: string): Promise<ReturnType<typeof parseManifestFile>> {
-  const shown = displayPath(file);
+/** READS_IN_FLIGHT: files read at once (the reads overlap in libuv's pool; parsing stays in order). */
+const READS_IN_FLIGHT = 32;
+
+/** mapInOrder runs `work` over `items` with at most `limit` in flight and keeps their order. */
+async function mapInOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** readCheckedFile reads, parses and checks one file alone, or takes it from the cache. */
+async function readCheckedFile(file: string, cache: ManifestCache | undefined): Promise<ParsedFile> {
+  let text: string;
   try {
-    return parseManifestFile(await readFile(file, 'utf8'), shown, file);
+    text = await readFile(file, 'utf8');
   } catch (error) {
     return { documents: [], diagnostics: [pathDiagnostic(file, 'READ_ERROR', `cannot read file: ${describeFsError(error)}`)] };
   }
+  const reused = cache?.reuse(file, text);
+  if (reused !== undefined) return reused;
+  const parsed = parseManifestFile(text, displayPath(file), file);
+  parsed.documents.forEach(checkDocument);
+  cache?.store(file, text, parsed);
+  return parsed;
 }
 
 /** toResource converts a document without errors and remembers its YAML for locateField. */

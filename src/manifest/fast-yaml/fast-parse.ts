@@ -31,7 +31,23 @@ export interface FastDocument {
   rootOffset: number | undefined;
 }
 
-const UNSAFE_TEXT = /[\r\t\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x1F\x7F]|^ *[\]}]|^%|(?:^|[\s,[{:])[&*!]|(?:^|[\s,[{])\?(?:\s|$)|[\]}] *:(?:\s|$)|[^\n]{1000}/m;
+const UNSAFE_CHARACTERS = /[\r\t\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+/** INDICATORS: cheap test before UNSAFE_SYNTAX, which only text holding one of them can match. */
+const INDICATORS = /[&*!?%\]}]/;
+const UNSAFE_SYNTAX = /^ *[\]}]|^%|(?:^|[\s,[{:])[&*!]|(?:^|[\s,[{])\?(?:\s|$)|[\]}] *:(?:\s|$)/m;
+const LONGEST_LINE = 1000;
+
+/** isUnsafeText: the text-level reasons to decline (see the list above). */
+function isUnsafeText(text: string): boolean {
+  if (UNSAFE_CHARACTERS.test(text) || (INDICATORS.test(text) && UNSAFE_SYNTAX.test(text))) return true;
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    if ((end === -1 ? text.length : end) - start >= LONGEST_LINE) return true;
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return false;
+}
 
 /** The part of js-yaml's loader state the listener reads (its types leave it out): 1 at the root. */
 interface ListenedState extends State {
@@ -42,7 +58,7 @@ class Declined extends Error {}
 
 /** fastParseDocuments returns every document of `text` (empty ones as null), or undefined. */
 export function fastParseDocuments(text: string): FastDocument[] | undefined {
-  if (UNSAFE_TEXT.test(text)) return undefined;
+  if (isUnsafeText(text)) return undefined;
   const roots: Array<number | undefined> = [];
   const opened: number[] = [];
   const listener = (event: 'open' | 'close', state: State): void => {
