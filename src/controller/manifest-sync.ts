@@ -61,9 +61,9 @@ export class ManifestSync {
 
   async #reload(reason: string): Promise<void> {
     const { log, metrics } = this.deps;
-    const set = await loadManifests(this.deps.dir, { checkCredentials: true, cache: this.cache });
+    // The revision (two git commands) is only recorded: it is read while the files are loaded.
+    const [set, revision] = await Promise.all([loadManifests(this.deps.dir, { checkCredentials: true, cache: this.cache }), manifestsRevision(this.deps.dir)]);
     const files = { parsed: this.cache.lastLoad.parsed.length, reused: this.cache.lastLoad.reused.length, dropped: this.cache.lastLoad.dropped.length };
-    const revision = await manifestsRevision(this.deps.dir);
     // /status carries the same diagnostic objects as `validate --json` (docs/JSON.md); log lines the text form.
     const base = { diagnostics: set.diagnostics, checkedAt: new Date().toISOString(), ...(revision ? { revision } : {}) };
     if (hasErrors(set)) {
