@@ -18,6 +18,7 @@ import { rememberSource } from './locate-field.js';
 import { hasDocumentErrors, locate, type ManifestDocument } from './manifest-document.js';
 import type { ManifestCache } from './manifest-cache.js';
 import { parseManifestFile, type ParsedFile } from './parse-manifest-file.js';
+import { prepareValidators } from './schema.js';
 import type { Diagnostic, DiagnosticCode, ManifestSet, Resource } from './types.js';
 
 /**
@@ -36,7 +37,7 @@ export interface LoadOptions {
  */
 export async function loadManifests(dir: string, options: LoadOptions = {}): Promise<ManifestSet> {
   const root = resolve(dir);
-  const listing = await findManifestFiles(root);
+  const [listing] = await Promise.all([findManifestFiles(root), prepareValidators()]);
   const diagnostics = listing.problems.map((p) => pathDiagnostic(p.path, 'READ_ERROR', p.message));
   const documents: ManifestDocument[] = [];
   options.cache?.begin(listing.files);
