@@ -3,7 +3,8 @@
  * problem out. It never throws for a user error (bad YAML, bad schema, dangling references,
  * unreadable files); those come back as diagnostics, all of them, in file/line/column order.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile as readFileWithCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import { resolve } from 'node:path';
 import { checkDocument } from './checks/check-document.js';
 import { checkReferences } from './checks/check-references.js';
@@ -60,6 +61,9 @@ export async function loadManifests(dir: string, options: LoadOptions = {}): Pro
     digest: digestResources(resources),
   };
 }
+
+/** readFile: the callback API, promisified, costs about half the CPU of fs/promises' per small file. */
+const readFile = promisify(readFileWithCallback);
 
 /** READS_IN_FLIGHT: files read at once (the reads overlap in libuv's pool; parsing stays in order). */
 const READS_IN_FLIGHT = 32;
