@@ -11,7 +11,9 @@
  *   or `%` at the start of a line; such text goes to `yaml` even where the character is content;
  * - keys js-yaml converts differently: null (`~:`, a key read as "null"), `<<`, and collections
  *   (`? ` explicit keys, `]:` / `}:` flow collections used as keys);
- * - quoted scalars over several lines (js-yaml takes continuation lines `yaml` refuses);
+ * - quoted scalars and flow collections over several lines, and a document whose root is
+ *   indented or has lines indented less than a block collection (js-yaml takes lines `yaml`
+ *   refuses), keep chomping (`|+`, `>+`) and block scalars whose leading empty lines hold spaces;
  * - text the two parsers may read differently or that `yaml` warns about: carriage returns, tabs,
  *   a byte-order mark, other control characters and Unicode line breaks, and a flow collection
  *   closed at the start of a line (`yaml` warns when it is not indented past its parent), and
@@ -35,11 +37,13 @@ const UNSAFE_CHARACTERS = /[\r\t\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x
 /** INDICATORS: cheap test before UNSAFE_SYNTAX, which only text holding one of them can match. */
 const INDICATORS = /[&*!?%\]}]/;
 const UNSAFE_SYNTAX = /^ *[\]}]|^%|(?:^|[\s,[{:])[&*!]|(?:^|[\s,[{])\?(?:\s|$)|[\]}] *:(?:\s|$)/m;
+/** KEEP_CHOMPING: block scalar headers `|+`, `>+`, `|2+`, `>+2`… (trailing lines are read differently). */
+const KEEP_CHOMPING = /[|>](?:[0-9]?\+|\+[0-9])/;
 const LONGEST_LINE = 1000;
 
 /** isUnsafeText: the text-level reasons to decline (see the list above). */
 function isUnsafeText(text: string): boolean {
-  if (UNSAFE_CHARACTERS.test(text) || (INDICATORS.test(text) && UNSAFE_SYNTAX.test(text))) return true;
+  if (UNSAFE_CHARACTERS.test(text) || KEEP_CHOMPING.test(text) || (INDICATORS.test(text) && UNSAFE_SYNTAX.test(text))) return true;
   for (let start = 0; start < text.length; ) {
     const end = text.indexOf('\n', start);
     if ((end === -1 ? text.length : end) - start >= LONGEST_LINE) return true;
@@ -67,10 +71,13 @@ export function fastParseDocuments(text: string): FastDocument[] | undefined {
       opened.push(node.position);
       return;
     }
-    const start = opened.pop() ?? 0;
+    const start = nodeStart(text, opened.pop() ?? 0);
     if (node.kind === 'mapping' && refusedKey(node.result as Record<string, unknown>)) throw new Declined();
-    if (node.kind === 'scalar' && isMultiLineQuoted(text, start, node.position)) throw new Declined();
-    if (node.depth === 1) roots.push(node.kind === 'mapping' ? nodeStart(text, start) : undefined);
+    if (spansLines(text, start, node.position) && FLOW_OR_QUOTED.has(text[start] ?? '')) throw new Declined();
+    if (node.kind === 'scalar' && (text[start] === '|' || text[start] === '>') && hasSpacedLeadingLine(text, start)) throw new Declined();
+    if ((node.kind === 'sequence' || node.kind === 'mapping') && !FLOW_OR_QUOTED.has(text[start] ?? '') && hasOutdentedLine(text, start, node.position)) throw new Declined();
+    if (node.depth === 1 && node.result !== null && node.result !== undefined && columnOf(text, start) > 0) throw new Declined();
+    if (node.depth === 1) roots.push(node.kind === 'mapping' ? start : undefined);
   };
   try {
     const values = loadAll(text, undefined, { schema: CORE_AS_YAML_DOES, listener });
@@ -93,15 +100,57 @@ function nodeStart(text: string, from: number): number {
 }
 
 /**
- * isMultiLineQuoted: a quoted scalar over several lines. `yaml` wants its continuation lines
- * indented past the parent; js-yaml takes them at any indentation, so such text is declined.
+ * Quoted scalars and flow collections over several lines: `yaml` wants their continuation lines
+ * indented past the parent, js-yaml takes them at any indentation, so such text is declined.
  */
-function isMultiLineQuoted(text: string, from: number, to: number): boolean {
-  const start = nodeStart(text, from);
-  const c = text[start];
-  if (c !== '"' && c !== "'") return false;
+const FLOW_OR_QUOTED = new Set(['"', "'", '[', '{']);
+
+/** spansLines: a line break between a node's first character and where js-yaml closed it. */
+function spansLines(text: string, start: number, end: number): boolean {
   const lineEnd = text.indexOf('\n', start);
-  return lineEnd !== -1 && lineEnd < to;
+  return lineEnd !== -1 && lineEnd < end;
+}
+
+/**
+ * hasSpacedLeadingLine: a block scalar whose first lines are empty but hold spaces. `yaml` wants an
+ * explicit indentation indicator when they hold more spaces than the content; js-yaml does not.
+ */
+function hasSpacedLeadingLine(text: string, header: number): boolean {
+  for (let at = text.indexOf('\n', header) + 1; at > 0; at = text.indexOf('\n', at) + 1) {
+    let indent = 0;
+    while (text[at + indent] === ' ') indent += 1;
+    const c = text[at + indent];
+    if (c !== '\n' && c !== undefined) return false;
+    if (indent > 0) return true;
+    if (c === undefined) return false;
+  }
+  return false;
+}
+
+/**
+ * hasOutdentedLine: a content line inside a block collection indented less than the collection
+ * itself. `yaml` reports it (entries must line up); js-yaml takes some of them as entries.
+ */
+function hasOutdentedLine(text: string, start: number, end: number): boolean {
+  const column = columnOf(text, start);
+  if (column === 0) return false;
+  for (let at = text.indexOf('\n', start) + 1; at > 0 && at < end; at = text.indexOf('\n', at) + 1) {
+    let indent = 0;
+    while (text[at + indent] === ' ') indent += 1;
+    const c = text[at + indent];
+    if (at + indent >= end) break;
+    if (c === '\n' || c === '#' || c === undefined) continue;
+    if (indent < column) return true;
+  }
+  return false;
+}
+
+/**
+ * columnOf: 0 for a node at the start of its line. An indented root is declined: js-yaml goes on
+ * reading lines indented less than it, where `yaml` reports them.
+ */
+function columnOf(text: string, offset: number): number {
+  return offset - (text.lastIndexOf('\n', offset - 1) + 1);
 }
 
 function refusedKey(map: Record<string, unknown>): boolean {
