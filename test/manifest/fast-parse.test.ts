@@ -90,8 +90,9 @@ const SNIPPETS: Record<string, string> = {
   'sequence entries not lined up': 't:\n - a\n- b\n',
   'keep chomping with spaced lines': 'll: >+\n     \n      ',
   'block scalar, spaced leading line then comment': 'j: >-\n    \n  #\n',
-  'block scalars, clip and strip': 'a: |\n  one\n  two\n\nb: >\n  folded\n  text\n\n  para\nc: |-\n  strip\ne: |2\n    indented\nf: >-\n  x\ng: x\n',
+  'block scalars, clip and strip': 'a: |\n  one\n  two\n\nb: >\n  folded\n  text\n\n  para\nc: |-\n  strip\nf: >-\n  x\ng: x\n',
   'documents, markers and comments': '# head\n---\na: 1\n...\n---\n# empty\n---\nb: 2\n---\n',
+  'explicit indentation, spaced trailing lines': 'k: |2\n    text\n  - y\n    \n# end\n',
   'deep nesting': `${'['.repeat(60)}${']'.repeat(60)}\n`,
 };
 
@@ -141,7 +142,7 @@ describe('fast path against the reference parser', () => {
     'complex key', 'flow key', 'flow map key', 'duplicate key', 'flow end at parent indent', 'carriage returns', 'tab indentation',
     'bom', 'bad indentation', 'unclosed quote', 'unclosed flow', 'quoted escapes', 'multi-line flow',
     'flow collection over lines, outdented', 'indented root, then less indented', 'sequence entries not lined up',
-    'keep chomping with spaced lines', 'block scalar, spaced leading line then comment',
+    'keep chomping with spaced lines', 'block scalar, spaced leading line then comment', 'explicit indentation, spaced trailing lines',
   ])('declines what it must leave to yaml: %s', (name) => {
     expect(fastParseDocuments(SNIPPETS[name]!)).toBeUndefined();
   });

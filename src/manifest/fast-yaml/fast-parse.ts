@@ -13,7 +13,8 @@
  *   (`? ` explicit keys, `]:` / `}:` flow collections used as keys);
  * - quoted scalars and flow collections over several lines, and a document whose root is
  *   indented or has lines indented less than a block collection (js-yaml takes lines `yaml`
- *   refuses), keep chomping (`|+`, `>+`) and block scalars whose leading empty lines hold spaces;
+ *   refuses), block scalars with keep chomping or an explicit indentation (`|+`, `>2`) or whose
+ *   leading empty lines hold spaces;
  * - text the two parsers may read differently or that `yaml` warns about: carriage returns, tabs,
  *   a byte-order mark, other control characters and Unicode line breaks, and a flow collection
  *   closed at the start of a line (`yaml` warns when it is not indented past its parent), and
@@ -37,13 +38,16 @@ const UNSAFE_CHARACTERS = /[\r\t\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x
 /** INDICATORS: cheap test before UNSAFE_SYNTAX, which only text holding one of them can match. */
 const INDICATORS = /[&*!?%\]}]/;
 const UNSAFE_SYNTAX = /^ *[\]}]|^%|(?:^|[\s,[{:])[&*!]|(?:^|[\s,[{])\?(?:\s|$)|[\]}] *:(?:\s|$)/m;
-/** KEEP_CHOMPING: block scalar headers `|+`, `>+`, `|2+`, `>+2`… (trailing lines are read differently). */
-const KEEP_CHOMPING = /[|>](?:[0-9]?\+|\+[0-9])/;
+/**
+ * BLOCK_HEADER_INDICATORS: block scalar headers with keep chomping or an explicit indentation
+ * (`|+`, `>+`, `|2`, `>-2`…): the parsers read their trailing lines differently.
+ */
+const BLOCK_HEADER_INDICATORS = /[|>](?:[0-9+]|[-][0-9])/;
 const LONGEST_LINE = 1000;
 
 /** isUnsafeText: the text-level reasons to decline (see the list above). */
 function isUnsafeText(text: string): boolean {
-  if (UNSAFE_CHARACTERS.test(text) || KEEP_CHOMPING.test(text) || (INDICATORS.test(text) && UNSAFE_SYNTAX.test(text))) return true;
+  if (UNSAFE_CHARACTERS.test(text) || BLOCK_HEADER_INDICATORS.test(text) || (INDICATORS.test(text) && UNSAFE_SYNTAX.test(text))) return true;
   for (let start = 0; start < text.length; ) {
     const end = text.indexOf('\n', start);
     if ((end === -1 ? text.length : end) - start >= LONGEST_LINE) return true;
