@@ -186,3 +186,43 @@ describe('fast path against the reference parser, fuzzed', () => {
     expect(served).toBeGreaterThan(400);
   });
 });
+
+/** Pieces of the structured fuzz: nested block mappings and sequences at random indentation. */
+const FUZZ_SCALARS = [
+  '1', '-2', '+3', '0.5', '.5', '5.', '1e3', '0o17', '0x1f', '017', '1_000', 'true', 'False', 'yes', 'null', '~', '', 'x', 'a b', 'a:b',
+  'a #b', 'a#b', '"q"', "'s'", '"a\\tb"', "'it''s'", '"#x"', 'http://h:80/p?q=1', '1Gi', '2024-01-01', '.inf', '.nan', '"', "x'y", '-x',
+  '- x', ': x', '?x', 'x:', '"a" b', '{a: 1}', '[1, 2]', '[a, {b: c}]', '{}', '[]', '@x', '%x',
+];
+const FUZZ_KEYS = ['a', 'b', 'name', '"q k"', "'s k'", '1', 'true', 'x y', 'a-b', 'a.b', 'null', '~', 'k:v', '"a"', 'a'];
+const BLOCK_LINES = ['text', 'more: x', '- y', '', '# c'];
+
+function structuredText(random: () => number): string {
+  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const node = (indent: number, depth: number): string => {
+    const r = random();
+    if (depth > 3 || r < 0.45) return ` ${pick(FUZZ_SCALARS)}`;
+    if (r < 0.55) {
+      const lines = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(['', ' '.repeat(indent + 2)]) + ' '.repeat(indent + 2 + pick([0, 0, 1])) + pick(BLOCK_LINES));
+      return ` ${pick(['|', '>', '|-', '>-', '|2', '>+'])}\n${lines.join('\n')}`;
+    }
+    const child = indent + pick([2, 2, 4, 0, 1, 3]);
+    const entries = Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
+      r < 0.8 ? `${' '.repeat(child)}${pick(FUZZ_KEYS)}:${node(child, depth + 1)}` : `${' '.repeat(child)}-${node(child + 2, depth + 1)}`);
+    return `\n${entries.join('\n')}`;
+  };
+  const docs = Array.from({ length: 1 + Math.floor(random() * 2) }, () =>
+    Array.from({ length: 1 + Math.floor(random() * 4) }, () => `${pick(FUZZ_KEYS)}:${node(0, 0)}`).join('\n'));
+  return docs.join(pick(['\n---\n', '\n...\n---\n', '\n--- # c\n'])) + pick(['\n', '', '\n\n', '\n# end\n']);
+}
+
+describe('fast path against the reference parser, structured fuzz', () => {
+  it('agrees on, or declines, 10,000 random nested documents', () => {
+    const random = seeded(Number(process.env.FUZZ_SEED ?? 7));
+    let served = 0;
+    for (let n = 0; n < 10_000; n += 1) {
+      const text = structuredText(random);
+      if (checkAgreement(JSON.stringify(text), text) === 'fast') served += 1;
+    }
+    expect(served).toBeGreaterThan(500);
+  });
+});
