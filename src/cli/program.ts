@@ -132,7 +132,7 @@ export async function runCli(argv: string[]): Promise<ExitCode> {
     .option('--parallelism <n>', 'actions in flight at once within a pass, across backends', '16')
     .option('--pass-wait <duration>', 'how long one pass waits for objects to become ready before requeueing', '2m')
     .option('--grace <duration>', 'on SIGTERM, how long actions in flight may finish before they are aborted', '30s')
-    .option('--debounce <duration>', 'quiet time after a manifest file event before reloading', '300ms')
+    .option('--debounce <duration>', 'quiet time after a manifest file event before reloading', '200ms')
     .option('--lock-timeout <duration>', 'wait this long for the state lock', '0s')
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
     .option('--log-format <format>', 'json or text (default: text on a terminal, json otherwise)')

@@ -5,6 +5,7 @@
  */
 import { formatDiagnostic, hasErrors } from '../manifest/diagnostics.js';
 import { loadManifests } from '../manifest/load-manifests.js';
+import { ManifestCache } from '../manifest/manifest-cache.js';
 import type { ManifestSet, WorkloadResource } from '../manifest/types.js';
 import { fingerprint } from '../util/json.js';
 import { renamesOf, type Rename } from '../workspace/renames.js';
@@ -40,6 +41,8 @@ export class ManifestSync {
   #chain: Promise<void> = Promise.resolve();
   /** renames is what the renames in force were made from (every resource's previousNames). */
   #renames = fingerprint([]);
+  /** cache: a reload parses and checks again only the files whose content changed. */
+  readonly cache = new ManifestCache();
 
   constructor(private readonly deps: ManifestSyncDeps) {}
 
@@ -58,8 +61,9 @@ export class ManifestSync {
 
   async #reload(reason: string): Promise<void> {
     const { log, metrics } = this.deps;
-    const set = await loadManifests(this.deps.dir, { checkCredentials: true });
-    const revision = await manifestsRevision(this.deps.dir);
+    // The revision (two git commands) is only recorded: it is read while the files are loaded.
+    const [set, revision] = await Promise.all([loadManifests(this.deps.dir, { checkCredentials: true, cache: this.cache }), manifestsRevision(this.deps.dir)]);
+    const files = { parsed: this.cache.lastLoad.parsed.length, reused: this.cache.lastLoad.reused.length, dropped: this.cache.lastLoad.dropped.length };
     // /status carries the same diagnostic objects as `validate --json` (docs/JSON.md); log lines the text form.
     const base = { diagnostics: set.diagnostics, checkedAt: new Date().toISOString(), ...(revision ? { revision } : {}) };
     if (hasErrors(set)) {
@@ -79,7 +83,7 @@ export class ManifestSync {
       this.report = { valid: true, ...base };
       this.deps.publish(next, changed);
       metrics.manifestReloads.inc({ result: changed.keys.size > 0 ? 'valid' : 'unchanged' });
-      log.info({ reason, revision: revision ?? null, digest: set.digest, changed: [...changed.keys] }, 'manifests-loaded');
+      log.info({ reason, revision: revision ?? null, digest: set.digest, changed: [...changed.keys], files }, 'manifests-loaded');
     } catch (error) {
       this.report = { valid: true, ...base, error: `the manifests are valid but could not be put in force: ${(error as Error).message}` };
       log.error({ reason, error: (error as Error).message }, 'manifests-not-in-force');

@@ -9,10 +9,11 @@ import type { FieldPath } from './field-path.js';
 import { locateOffset, positionOf } from './node-location.js';
 import type { Resource, SourceLocation } from './types.js';
 
+/** ResourceSource: a ManifestDocument, whose `doc` may be composed only when first read here. */
 interface ResourceSource {
-  file: string;
-  doc: Document;
-  lineCounter: LineCounter;
+  readonly file: string;
+  readonly doc: Document;
+  readonly lineCounter: LineCounter;
 }
 
 const sources = new WeakMap<Resource, ResourceSource>();

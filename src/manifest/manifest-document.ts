@@ -14,8 +14,11 @@ export interface ManifestDocument {
   absoluteFile: string;
   /** text is the whole file, shared by the documents in it. */
   text: string;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
+  /** doc and lineCounter may be built on first use (see yaml-source.ts): read them only to locate. */
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  /** rootOffset, when known without `doc`, is where the document's root mapping starts. */
+  rootOffset?: number;
   value: unknown;
   /** kind is set once the header names a known kind. */
   kind?: Kind;
@@ -61,7 +64,9 @@ export function reportAtOffset(
 
 /** locate gives the file:line:col of a path in the document (for "first defined at" messages). */
 export function locate(document: ManifestDocument, path: FieldPath, anchor: Anchor = 'value'): SourceLocation {
-  const { line, col } = positionOf(document.lineCounter, locateOffset(document.doc, path, anchor));
+  // The whole document's value is its root mapping's start: known without composing the document.
+  const whole = path.length === 0 && anchor === 'value' ? document.rootOffset : undefined;
+  const { line, col } = positionOf(document.lineCounter, whole ?? locateOffset(document.doc, path, anchor));
   return { file: document.file, line, col };
 }
 

@@ -5,9 +5,11 @@
  * merge keys are allowed, so that systems can share a block of settings.
  */
 import { LineCounter, isScalar, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { fastParseDocuments } from './fast-yaml/fast-parse.js';
 import { positionOf } from './node-location.js';
 import type { ManifestDocument } from './manifest-document.js';
 import type { Diagnostic } from './types.js';
+import { YAML_OPTIONS, YamlSource } from './yaml-source.js';
 
 /** ParsedFile is the outcome for one file: checkable documents plus syntax problems. */
 export interface ParsedFile {
@@ -15,10 +17,41 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
-/** parseManifestFile parses `text`; `file` is the display path, `absoluteFile` the real one. */
+/**
+ * parseManifestFile parses `text`; `file` is the display path, `absoluteFile` the real one. The
+ * fast path (fast-yaml/) takes a file whose documents all are mappings or empty and that it reads
+ * exactly as `yaml` would; any other file, and every file with a problem, is parsed by `yaml`.
+ */
 export function parseManifestFile(text: string, file: string, absoluteFile: string): ParsedFile {
+  return parseFast(text, file, absoluteFile) ?? parseReference(text, file, absoluteFile);
+}
+
+function parseFast(text: string, file: string, absoluteFile: string): ParsedFile | undefined {
+  const fast = fastParseDocuments(text);
+  if (fast === undefined || fast.some((d) => d.value !== null && d.rootOffset === undefined)) return undefined;
+  const source = YamlSource.lazy(text);
+  const documents: ManifestDocument[] = [];
+  for (const { value, rootOffset } of fast) {
+    if (value === null || rootOffset === undefined) continue;
+    let doc: Document.Parsed | undefined;
+    documents.push({
+      file, absoluteFile, text, value, rootOffset,
+      get doc() {
+        return (doc ??= source.documentAt(rootOffset));
+      },
+      get lineCounter() {
+        return source.lineCounter;
+      },
+      checkable: true, diagnostics: [], superseded: [],
+    });
+  }
+  return { documents, diagnostics: [] };
+}
+
+/** parseReference is the full `yaml` parse: every syntax problem, anchors, merge keys, tags. */
+function parseReference(text: string, file: string, absoluteFile: string): ParsedFile {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const parsed = parseAllDocuments(text, { lineCounter, ...YAML_OPTIONS });
   const result: ParsedFile = { documents: [], diagnostics: [] };
   if ('empty' in parsed) {
     result.diagnostics.push(...parsed.errors.map((e) => syntaxDiagnostic(e, file, lineCounter)));

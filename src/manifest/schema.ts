@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { ConvergeError } from '../errors/converge-error.js';
+import { loadPrecompiled } from './precompiled-validators.js';
 import type { Kind } from './types.js';
 
 /** JsonSchema is a parsed schema document; treat it as read-only. */
@@ -27,8 +28,12 @@ const FILE_NAMES: Record<Kind, string> = {
   VesselSet: 'vesselset',
 };
 
+/** AJV_OPTIONS: scripts/gen-validators.mjs compiles with the same (they are in its digest). */
+const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictRequired: false };
+
 let schemas: Map<Kind, JsonSchema> | undefined;
 let validators: Map<Kind, ValidateFunction> | undefined;
+let precompiled: Promise<void> | undefined;
 
 /** schemaFileFor is the absolute path of a kind's schema file. */
 export function schemaFileFor(kind: Kind): string {
@@ -67,8 +72,23 @@ export function validateAgainstSchema(kind: Kind, value: unknown): ErrorObject[]
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
+/**
+ * prepareValidators loads the validators compiled ahead of time (precompiled-validators.ts) when
+ * they match the schemas in use; validateAgainstSchema compiles the schemas itself otherwise.
+ * The loader awaits it once per process; calling it is never required.
+ */
+export function prepareValidators(): Promise<void> {
+  precompiled ??= (async () => {
+    const kinds = Object.keys(FILE_NAMES) as Kind[];
+    const files = Object.fromEntries(kinds.map((kind) => [kind, schemaFileFor(kind)])) as Record<Kind, string>;
+    const loaded = await loadPrecompiled(SCHEMA_DIR, files, AJV_OPTIONS);
+    if (loaded !== undefined) validators ??= loaded;
+  })();
+  return precompiled;
+}
+
 function compileAll(): Map<Kind, ValidateFunction> {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false });
+  const ajv = new Ajv2020(AJV_OPTIONS);
   const kinds = Object.keys(FILE_NAMES) as Kind[];
   return new Map(kinds.map((kind) => [kind, ajv.compile(schemaFor(kind))]));
 }

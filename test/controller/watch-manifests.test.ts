@@ -69,6 +69,12 @@ describe('converge watch on the example manifests', () => {
       return web && web.reconciles > reconciles && web.conditions.Ready.status === 'True' && workers === 3 && d;
     }, 20_000, 'a pass to report web Ready with 3 workers in /status');
     expect(resource(doc, WEB)!.conditions.Synced.status).toBe('True');
+    // Only the edited file was parsed again: the other manifest files came from the reload cache.
+    const reloads = watch.logs().filter((l) => l.msg === 'manifests-loaded' && String(l.reason).startsWith('changed'));
+    const files = reloads.map((l) => l.files as { parsed: number; reused: number });
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.every((f) => f.parsed <= 1)).toBe(true);
+    expect(files.some((f) => f.parsed === 1 && f.reused > 0)).toBe(true);
     const after = await metrics();
     expect(sum(after, 'converge_backend_calls_total', { method: 'AddResource', outcome: 'ok' })).toBe(sum(before, 'converge_backend_calls_total', { method: 'AddResource', outcome: 'ok' }) + 1);
     expect(sum(after, 'converge_reconcile_total', { kind: 'Infrastructure', result: 'converged' })).toBeGreaterThan(sum(before, 'converge_reconcile_total', { kind: 'Infrastructure', result: 'converged' }));

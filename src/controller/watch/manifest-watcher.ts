@@ -1,8 +1,11 @@
 /**
- * ManifestWatcher tells the controller that the manifests directory changed. chokidar reports
- * a file only once its size has been stable for a moment (awaitWriteFinish) and folds editors'
- * write-to-temp-then-rename into one change (atomic); a trailing debounce then turns a burst
- * (a `git pull` touching ten files) into one reload. Ignored paths: see ignore-path.ts.
+ * ManifestWatcher tells the controller that the manifests directory changed. chokidar folds
+ * editors' write-to-temp-then-rename into one change (atomic) and reports every other event as
+ * it happens; one trailing debounce, `debounceMs` of quiet after the last event of any file,
+ * turns a burst (a `git pull` touching ten files, a file written in many chunks) into one reload.
+ * Every write to a file is an event, so that quiet time also means "no file is being written":
+ * chokidar's awaitWriteFinish (size stable for 100 ms, polled) would only wait for the same
+ * quiet once more before the debounce starts, so it is not used. Ignored paths: ignore-path.ts.
  */
 import { watch, type FSWatcher } from 'chokidar';
 import { resolve } from 'node:path';
@@ -34,7 +37,6 @@ export class ManifestWatcher {
     const watcher = watch(root, {
       ignoreInitial: true,
       ignored: (path: string) => isIgnoredPath(root, path),
-      awaitWriteFinish: { stabilityThreshold: Math.min(100, options.debounceMs), pollInterval: 25 },
       atomic: true,
       followSymlinks: false,
     });

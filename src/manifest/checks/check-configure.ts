@@ -5,6 +5,7 @@
  */
 import { parseAllDocuments, isScalar, Scalar, type Node } from 'yaml';
 import { formatFieldPath } from '../field-path.js';
+import { fastParseDocuments } from '../fast-yaml/fast-parse.js';
 import { findNode } from '../node-location.js';
 import { reportAtOffset, type ManifestDocument } from '../manifest-document.js';
 import { valueAt } from '../raw-value.js';
@@ -17,15 +18,19 @@ export function checkConfigureRecipes(document: ManifestDocument): void {
     const path = ['spec', 'systems', i, 'configure'];
     const recipe = valueAt(document.value, path);
     if (typeof recipe !== 'string') return;
+    const problems = recipeProblems(recipe);
+    if (problems.length === 0) return;
     const node = findNode(document.doc, path).value;
-    for (const problem of recipeProblems(recipe)) {
+    for (const problem of problems) {
       const offset = offsetInRecipe(document.text, node, problem.offset, recipe);
       reportAtOffset(document, 'YAML_SYNTAX', offset, `${formatFieldPath(path)}: recipe is not valid YAML: ${problem.message}`);
     }
   });
 }
 
+/** recipeProblems: none when the fast path reads the recipe (it answers only for text `yaml` accepts). */
 function recipeProblems(recipe: string): Array<{ offset: number; message: string }> {
+  if (fastParseDocuments(recipe) !== undefined) return [];
   const docs = parseAllDocuments(recipe, { prettyErrors: false });
   const errors = 'empty' in docs ? docs.errors : docs.flatMap((d) => d.errors);
   return errors.map((e) => ({ offset: e.pos[0], message: `${e.message.replace(/\.$/, '')} (${e.code})` }));
