@@ -17,7 +17,8 @@
  *   usual (struct members in Object.keys order), and any other type (undefined, a function) an
  *   empty `<value/>`;
  * - a character XML 1.0 forbids (C0 controls other than tab, LF and CR; U+FFFE, U+FFFF) throws
- *   an Error worded as the package's.
+ *   an Error naming the character and its index, never the string (unlike the package's, which
+ *   quoted it whole: it may be a credential).
  * One deliberate difference: a string holding `]]>` twice or more is split into CDATA sections at
  * every occurrence; the package split only the first and so printed a malformed document.
  */
@@ -101,7 +102,8 @@ function escapeText(text: string): string {
 
 function assertLegal(text: string): string {
   const found = ILLEGAL.exec(text);
-  if (found) throw new Error(`Invalid character (${found[0]}) in string: ${text} at index ${found.index}`);
+  // The string itself is never quoted: it may be a credential sent as a parameter.
+  if (found) throw new Error(`Invalid character (U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) in a string, at index ${found.index}; XML 1.0 cannot carry it`);
   return text;
 }
 
