@@ -25,7 +25,7 @@ export function transferSpecs(ctx: MethodContext): MethodSpec[] {
       run: ([infId, del, auth]) => {
         const caller = authorize(ctx, auth);
         const inf = ctx.store.getInfrastructure(infId, caller);
-        const text = pythonJson(exported(ctx, inf, caller));
+        const text = exportText(ctx, inf, caller);
         if (pyTruthy(del)) {
           inf.destroyedAt = ctx.store.now();
           ctx.store.touch(inf);
@@ -35,6 +35,19 @@ export function transferSpecs(ctx: MethodContext): MethodSpec[] {
     },
     { name: 'ImportInfrastructure', params: ['str_inf', 'auth_data'], required: 2, run: ([text, auth]) => importInfrastructure(ctx, text, auth) },
   ];
+}
+
+/**
+ * exportText prints IM's members with json.dumps' layout, then `sim_state`: the record as JSON
+ * (compact, ASCII only), read back only by this simulator's import. Printing the record with
+ * JSON.stringify rather than a copy walked member by member keeps an export (observe reads one
+ * per infrastructure) cheap; the members IM has are printed exactly as before.
+ */
+function exportText(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): string {
+  const imMembers = pythonJson(exported(ctx, inf, caller));
+  // Owners are never part of sim_state: an import makes the importing caller the owner.
+  const simState = asciiOnly(JSON.stringify({ ...inf, owners: [] }));
+  return `${imMembers.slice(0, -1)}, "sim_state": ${simState}}`;
 }
 
 function exported(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): unknown {
@@ -60,8 +73,6 @@ function exported(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): unk
     deleted: false,
     cont_out: visibleText(inf.contMsg, now),
     configured: valueAt(inf.configured, now, null),
-    // Owners are never part of sim_state: an import makes the importing caller the owner.
-    sim_state: { ...structuredClone(inf), owners: [] },
   };
 }
 
@@ -113,5 +124,14 @@ export function pythonJson(value: unknown): string {
 }
 
 function asciiJson(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return asciiOnly(JSON.stringify(text));
+}
+
+const NON_ASCII = /[\u007f-\uffff]/;
+const NON_ASCII_ALL = /[\u007f-\uffff]/g;
+
+/** asciiOnly escapes every character past ASCII as `\uXXXX` (json.dumps' ensure_ascii). */
+function asciiOnly(json: string): string {
+  if (!NON_ASCII.test(json)) return json;
+  return json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -23,6 +23,10 @@ export class ImStore {
   #digests: CredentialDigests;
   /** Each call's caller digests its password once, however many owners it is compared with. */
   readonly #callerDigests = new WeakMap<CallerAuth, Array<string | null>>();
+  /** The id index of `record`: which array it indexes and how much of it. */
+  readonly #index = new Map<string, InfraRecord>();
+  #indexed: InfraRecord[] | null = null;
+  #indexedCount = 0;
 
   constructor(clock: Clock, state: SimState = emptyState()) {
     this.clock = clock;
@@ -98,8 +102,24 @@ export class ImStore {
     return this.state.infrastructures.filter((i) => !this.isGone(i));
   }
 
+  /**
+   * record finds an infrastructure by id through an index of `state.infrastructures`. The list is
+   * only ever appended to or replaced by a new array (create, import, reset, load), so the index
+   * is rebuilt when the array or a shorter length is seen, and extended when it grew. Same
+   * answer as a scan for the first record with that id, without a scan per call.
+   */
   record(id: string): InfraRecord | undefined {
-    return this.state.infrastructures.find((i) => i.id === id);
+    const list = this.state.infrastructures;
+    if (list !== this.#indexed || list.length < this.#indexedCount) {
+      this.#index.clear();
+      this.#indexed = list;
+      this.#indexedCount = 0;
+    }
+    for (; this.#indexedCount < list.length; this.#indexedCount += 1) {
+      const inf = list[this.#indexedCount]!;
+      if (!this.#index.has(inf.id)) this.#index.set(inf.id, inf);
+    }
+    return this.#index.get(id);
   }
 
   /** getInfrastructure is InfrastructureManager.get_infrastructure. */
