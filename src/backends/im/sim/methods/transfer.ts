@@ -1,7 +1,8 @@
 /**
  * ExportInfrastructure / ImportInfrastructure. The export is a JSON string shaped like IM's
  * serialization (id, vm_list, auth, radl, ...) printed with Python's json.dumps separators, plus
- * a `sim_state` member that carries the simulator's own record so an import restores it exactly.
+ * a `sim_state` member (a JSON text) that carries the simulator's own record so an import
+ * restores it exactly.
  * Import keeps the exported id and makes the importing user the owner; VMs whose
  * contextualization never ran read `unconfigured` afterwards, as in IM.
  */
@@ -38,15 +39,16 @@ export function transferSpecs(ctx: MethodContext): MethodSpec[] {
 }
 
 /**
- * exportText prints IM's members with json.dumps' layout, then `sim_state`: the record as JSON
- * (compact, ASCII only), read back only by this simulator's import. Printing the record with
- * JSON.stringify rather than a copy walked member by member keeps an export (observe reads one
- * per infrastructure) cheap; the members IM has are printed exactly as before.
+ * exportText prints IM's members with json.dumps' layout, then `sim_state`: the record as a JSON
+ * text inside a JSON string (as IM itself nests each VM's serialization), read back only by this
+ * simulator's import. Observe reads one export per infrastructure: printed with JSON.stringify,
+ * and as one string member a client's JSON.parse skips over cheaply; IM's members are printed
+ * exactly as before.
  */
 function exportText(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): string {
   const imMembers = pythonJson(exported(ctx, inf, caller));
   // Owners are never part of sim_state: an import makes the importing caller the owner.
-  const simState = asciiOnly(JSON.stringify({ ...inf, owners: [] }));
+  const simState = asciiJson(JSON.stringify({ ...inf, owners: [] }));
   return `${imMembers.slice(0, -1)}, "sim_state": ${simState}}`;
 }
 
@@ -96,8 +98,9 @@ function exportedAuth(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth):
 function importInfrastructure(ctx: MethodContext, text: Arg, auth: Arg): string {
   const caller = authorize(ctx, auth);
   if (typeof text !== 'string') throw new Error('the JSON object must be str, bytes or bytearray, not dict');
-  const data = JSON.parse(text) as { sim_state?: InfraRecord };
-  const record = data.sim_state;
+  const data = JSON.parse(text) as { sim_state?: InfraRecord | string };
+  // A JSON text since exports are read per infrastructure by observe; an object in older exports.
+  const record = typeof data.sim_state === 'string' ? (JSON.parse(data.sim_state) as InfraRecord) : data.sim_state;
   if (!record || typeof record.id !== 'string' || !Array.isArray(record.vms)) throw new Error("'sim_state'");
   const existing = ctx.store.record(record.id);
   if (existing && !ctx.store.isGone(existing)) throw new Error('Trying to add an existing infrastructure ID.');
