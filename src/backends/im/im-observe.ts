@@ -227,9 +227,13 @@ function systemFrom(s: RadlSentence, vms: ImVm[], configure: string | null): ImS
     system.disks.push({ sizeBytes: parseRadlSize(Number(size.value), size.unit), mountPath: text(`disk.${i}.mount_path`), fstype: text(`disk.${i}.fstype`) });
   }
   if (vms.length > 0) {
-    // Observed per VM; if VMs disagree, report the one that differs from the first so it diffs.
-    system.cpu = vms.find((v) => v.cpu !== vms[0]!.cpu)?.cpu ?? vms[0]!.cpu;
-    system.memoryMB = vms.find((v) => v.memoryMB !== vms[0]!.memoryMB)?.memoryMB ?? vms[0]!.memoryMB;
+    // Observed per VM. When the VMs disagree no single value is true of the system: it is left
+    // unset, so whatever is desired differs and the update resizes the VMs that differ. (Reporting
+    // one of the values instead missed a resized first VM: the other VMs' value was reported.)
+    const cpu = vms[0]!.cpu;
+    const memoryMB = vms[0]!.memoryMB;
+    if (vms.every((v) => v.cpu === cpu)) system.cpu = cpu;
+    if (vms.every((v) => v.memoryMB === memoryMB)) system.memoryMB = memoryMB;
   }
   return system;
 }
