@@ -58,6 +58,9 @@ describe('IM drift through the export read', () => {
   it('sees a VM resized by another client (AlterVM) and resizes it back', async () => {
     await call('AlterVM', infId, '1', 'system node (\ncpu.count >= 4 and\nmemory.size >= 8g\n)\n');
     expect(live().vms.find((v) => v.id === 1)?.cpuCount).toBe(4);
+    // As on the real server, AlterVM changes the VM's RADL only: the stored RADL still says 1 CPU,
+    // so only a read of the VM's RADL (GetVMInfo, or the export's vm_list) can see this change.
+    expect(String(await call('GetInfrastructureRADL', infId))).toContain('cpu.count >= 1 and');
     const report = await reconcile(dir);
     expect(report.outcome).toBe('converged');
     expect(report.calls.AlterVM).toBe(1);
