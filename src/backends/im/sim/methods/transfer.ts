@@ -47,10 +47,28 @@ export function transferSpecs(ctx: MethodContext): MethodSpec[] {
  */
 function exportText(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): string {
   const imMembers = pythonJson(exported(ctx, inf, caller));
-  // Owners are never part of sim_state: an import makes the importing caller the owner.
-  const simState = asciiJson(JSON.stringify({ ...inf, owners: [] }));
-  return `${imMembers.slice(0, -1)}, "sim_state": ${simState}}`;
+  return `${imMembers.slice(0, -1)}, "sim_state": ${simStateText(ctx, inf)}}`;
 }
+
+/**
+ * simStateText is the record as printed for sim_state, printed again only when the record may
+ * have changed: every change of a record is saved with `touch(inf)`, which moves its savedSeq,
+ * and changes saved without naming one (forced VM states) move the store's untargetedTouches.
+ * Not in the key: the `state` feature IM's reads write into each VM's RADL (derived, rewritten
+ * by GetInfrastructureState and GetVMInfo before use), so an import may restore the one of an
+ * earlier read, as IM's own export carries the one of its last update_status.
+ */
+function simStateText(ctx: MethodContext, inf: InfraRecord): string {
+  const cached = simStates.get(inf);
+  const untargeted = ctx.store.untargetedTouches;
+  if (cached && cached.savedSeq === inf.savedSeq && cached.untargeted === untargeted) return cached.text;
+  // Owners are never part of sim_state: an import makes the importing caller the owner.
+  const text = asciiJson(JSON.stringify({ ...inf, owners: [] }));
+  simStates.set(inf, { savedSeq: inf.savedSeq, untargeted, text });
+  return text;
+}
+
+const simStates = new WeakMap<InfraRecord, { savedSeq: number; untargeted: number; text: string }>();
 
 function exported(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): unknown {
   const now = ctx.store.now();

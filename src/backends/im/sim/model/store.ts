@@ -19,6 +19,7 @@ export class ImStore {
   state: SimState;
   readonly clock: Clock;
   #dirty = false;
+  #untargetedTouches = 0;
   readonly #uuids = new Uuid1Generator();
   #digests: CredentialDigests;
   /** Each call's caller digests its password once, however many owners it is compared with. */
@@ -45,7 +46,16 @@ export class ImStore {
   /** touch records a save of `inf` (GetInfrastructureList order) and marks the state dirty. */
   touch(inf?: InfraRecord): void {
     if (inf) inf.savedSeq = ++this.state.saveCounter;
+    else this.#untargetedTouches += 1;
     this.#dirty = true;
+  }
+
+  /**
+   * untargetedTouches counts the changes recorded without naming an infrastructure (forced VM
+   * states): with a record's savedSeq, it tells whether anything may have changed the record.
+   */
+  get untargetedTouches(): number {
+    return this.#untargetedTouches;
   }
 
   /** takeDirty reports whether anything changed since the last call, and clears the flag. */
