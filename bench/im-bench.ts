@@ -3,21 +3,32 @@
  * simulator, from nothing to configured, then a no-op pass (harness.ts says what is measured).
  *
  *   npm run bench                      # N = 10, 100, 1000 at 0 ms latency
- *   npm run bench -- --latency 5 --counts 100,1000 --concurrency 16
+ *   npm run bench -- --latency 20 --counts 1000 --concurrency 16
  *   node dist/bench/im-bench.js --child --n 1000 --url http://127.0.0.1:8899/   # a simulator you started
+ *
+ * The Backend uses IM's default `limits.connections` (4: the real server's listen backlog is 5,
+ * apis/im.md §g) and `limits.concurrency` from --concurrency; both are printed. Before the rows it
+ * prints the create bound of issue 13's goal 3 (im-bound.ts): the issue's formula, and the one IM's
+ * connection limit and the simulator's create time allow.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { isMain, runBenchmark, type Scenario } from './harness.js';
+import { printImCreateBounds } from './im-bound.js';
+
+/** IM_CONNECTIONS is converge's default `limits.connections` for IM, written out so it shows. */
+const IM_CONNECTIONS = 4;
 
 export const imScenario: Scenario = {
   type: 'im',
-  title: 'IM benchmark (2 VMs per infrastructure)',
+  title: `IM benchmark (2 VMs per infrastructure; limits.connections ${IM_CONNECTIONS})`,
   self: fileURLToPath(import.meta.url),
   async writeManifests(dir, url, n, concurrency) {
     await writeFile(join(dir, 'auth.dat'), 'id = im; type = InfrastructureManager; username = bench; password = bench-pw\nid = dummy; type = Dummy\n');
-    const docs = [`apiVersion: converge/v1\nkind: Backend\nmetadata: {name: im}\nspec: {type: im, url: "${url}", credentials: {fromFile: auth.dat}, limits: {concurrency: ${concurrency}}}`];
+    const limits = `{concurrency: ${concurrency}, connections: ${IM_CONNECTIONS}}`;
+    const docs = [`apiVersion: converge/v1\nkind: Backend\nmetadata: {name: im}\nspec: {type: im, url: "${url}", credentials: {fromFile: auth.dat}, limits: ${limits}}`];
     for (let i = 0; i < n; i += 1) {
       docs.push(
         `apiVersion: converge/v1\nkind: Infrastructure\nmetadata: {name: bench-${i}}\nspec:\n  backend: im\n  networks: [{name: net}]\n` +
@@ -28,4 +39,16 @@ export const imScenario: Scenario = {
   },
 };
 
-if (isMain(import.meta.url)) await runBenchmark(imScenario);
+if (isMain(import.meta.url)) {
+  const { values } = parseArgs({ strict: false, options: { child: { type: 'boolean' }, counts: { type: 'string' }, latency: { type: 'string' }, concurrency: { type: 'string' }, 'sim-args': { type: 'string' } } });
+  if (!values.child) {
+    printImCreateBounds({
+      counts: String(values.counts ?? '10,100,1000').split(',').map(Number),
+      latencyMs: Number(values.latency ?? 0),
+      concurrency: Number(values.concurrency ?? 16),
+      connections: IM_CONNECTIONS,
+      simArgs: String(values['sim-args'] ?? ''),
+    });
+  }
+  await runBenchmark(imScenario);
+}

@@ -39,7 +39,8 @@ describe('quick start on the embedded IM simulator', () => {
     const again = await runCli(['reconcile', dir, '--json']);
     expect(again.code).toBe(0);
     expect(reportOf(again.stdout).mutatingCalls).toBe(0);
-    expect(Object.keys(reportOf(again.stdout).calls).every((m) => /^(Get|get_|VM\.get|.*get_all|session\.|InfoSegment$|system\.multicall$)/.test(m))).toBe(true);
+    // Reads only (IM's ExportInfrastructure is read with delete = false: observe's export read).
+    expect(Object.keys(reportOf(again.stdout).calls).every((m) => /^(Get|get_|VM\.get|.*get_all|session\.|InfoSegment$|system\.multicall$|ExportInfrastructure$)/.test(m))).toBe(true);
 
     const noChanges = await runCli(['plan', dir]);
     expect(noChanges.code).toBe(0);

@@ -55,6 +55,14 @@ export class ImApi {
     return text('GetVMInfo', await this.#read('GetVMInfo', [inf, vm, this.#auth()], signal));
   }
 
+  /**
+   * exportInfrastructure is ExportInfrastructure(inf, delete = false): IM's serialization of the
+   * infrastructure, read-only with delete false (im-export.ts says what observe takes from it).
+   */
+  async exportInfrastructure(inf: string, signal: AbortSignal): Promise<string> {
+    return text('ExportInfrastructure', await this.#read('ExportInfrastructure', [inf, false, this.#auth()], signal));
+  }
+
   async contMsg(inf: string, signal: AbortSignal): Promise<string> {
     return text('GetInfrastructureContMsg', await this.#read('GetInfrastructureContMsg', [inf, this.#auth()], signal));
   }

@@ -1,20 +1,25 @@
 /**
  * Observing IM: one GetInfrastructureList filtered by our owner marker, then per infrastructure
- * GetInfrastructureRADL (marker, networks, system definitions, recipes) and
- * GetInfrastructureState (VM ids and states) in parallel, then GetVMInfo per VM (system, cpu,
- * memory as the cloud reports them). Concurrency is bounded by the client's socket pool.
+ * GetInfrastructureState (VM ids and states; IM refreshes every VM from the cloud on this call),
+ * then ExportInfrastructure (read-only: the stored RADL with marker, networks, systems and
+ * recipes, and every VM's RADL with system, cpu, memory and addresses as the cloud reports them;
+ * im-export.ts). Two calls per infrastructure whatever its VM count. Where the export cannot be
+ * read (an unexpected shape or error), the same facts come from GetInfrastructureRADL and one
+ * GetVMInfo per VM, as before. Concurrency is bounded by the client's socket pool.
  * GetInfrastructureContMsg is read only for infrastructures that are degraded or failed.
  *
  * A listed infrastructure is present whatever its VMs answer (apis/im.md §g): while IM is still
- * creating or changing it, its VM list is partial and grows, and GetVMInfo may answer
- * `Invalid VM ID` for a VM that GetInfrastructureState lists. Such a VM is a transient fact of that
- * VM: the infrastructure is reported `changing` (no mutating call until it settles), never absent.
+ * creating or changing it, its VM list is partial and grows, and a VM that GetInfrastructureState
+ * lists may have no RADL yet (GetVMInfo answers `Invalid VM ID`, the export lacks it). Such a VM
+ * is a transient fact of that VM: the infrastructure is reported `changing` (no mutating call
+ * until it settles), never absent.
  */
 import { isKind } from '../../errors/converge-error.js';
 import { mapLimit } from '../../engine/semaphore.js';
 import type { AccessFacts, ObjectStatus, ObservedObject } from '../driver.js';
 import type { ImApi, ImInfrastructureState } from './im-api.js';
 import { normaliseRecipe, toMegabytes, type ImSpec, type ImSystem } from './im-spec.js';
+import { FAKE_SYSTEM, parseExport } from './im-export.js';
 import { feature, readRadl, type RadlSentence } from './radl-read.js';
 import { keyFilter, MARKER_ID, ownerFilter } from './radl-write.js';
 import { parseRadlSize } from './radl-units.js';
@@ -82,20 +87,23 @@ export type ObserveOneResult = { found: 'ours'; object: ObservedObject } | { fou
 
 /** observeOne reads one infrastructure by id; a NOT_FOUND answer means it is gone, nothing else does. */
 export async function observeOne(api: ImApi, backend: string, owner: string, infId: string, signal: AbortSignal): Promise<ObserveOneResult> {
-  let radlText: string;
   let state: ImInfrastructureState;
+  let source: InfraSource;
   try {
-    [radlText, state] = await Promise.all([api.radl(infId, signal), api.state(infId, signal)]);
+    // The state first: IM refreshes each VM from the cloud on this call, so the export after it
+    // carries the refreshed VM RADL (as a GetVMInfo at that moment would).
+    state = await api.state(infId, signal);
+    source = await readSource(api, infId, signal);
   } catch (error) {
     if (isKind(error, 'NOT_FOUND')) return { found: 'gone', evidence: error.message };
     throw error;
   }
-  const sentences = readRadl(radlText);
+  const sentences = withoutPlaceholders(readRadl(source.radl));
   const marker = sentences.find((s) => s.keyword === 'description' && s.id === MARKER_ID);
   if (!marker || feature(marker, 'converge.owner')?.value !== owner) return { found: 'foreign', evidence: `infrastructure ${infId} does not carry this owner's marker` };
   if (state.state === 'deleting') return { found: 'deleting', evidence: `infrastructure ${infId} is being destroyed` };
   const key = String(feature(marker, 'converge.key')?.value ?? '');
-  const read = await readVms(api, infId, state, signal);
+  const read = await readVms(api, infId, state, source, signal);
   const spec = specFrom(sentences, read.vms);
   const status = await statusOf(api, infId, state, read, spec, signal);
   const detail: ImDetail = { infId, vms: read.vms, listed: Object.keys(state.vmStates).length, unreadable: read.unreadable };
@@ -103,22 +111,45 @@ export async function observeOne(api: ImApi, backend: string, owner: string, inf
   return { found: 'ours', object: { key, kind: 'Infrastructure', backend, ids: { infId }, spec: spec as never, status, detail, ...(access ? { access } : {}) } };
 }
 
+/** InfraSource: the stored RADL, and the VMs' RADL when the export gave them (else read per VM). */
+interface InfraSource {
+  radl: string;
+  vmInfo?: Map<number, string>;
+}
+
+/**
+ * readSource reads the export; an answer that is not IM's serialization, or an error other than
+ * the infrastructure being gone, a refusal or a transient one, falls back to GetInfrastructureRADL.
+ */
+async function readSource(api: ImApi, infId: string, signal: AbortSignal): Promise<InfraSource> {
+  let text: string | undefined;
+  try {
+    text = await api.exportInfrastructure(infId, signal);
+  } catch (error) {
+    if (!isKind(error, 'TERMINAL') && !isKind(error, 'INVALID')) throw error;
+  }
+  const exported = text === undefined ? undefined : parseExport(text);
+  return exported ?? { radl: await api.radl(infId, signal) };
+}
+
+/** withoutPlaceholders drops IM's private-network placeholder systems and deploys, as GetInfrastructureRADL does. */
+function withoutPlaceholders(sentences: RadlSentence[]): RadlSentence[] {
+  return sentences.filter((s) => !((s.keyword === 'system' || s.keyword === 'deploy') && s.id.startsWith(FAKE_SYSTEM)));
+}
+
 interface VmReads {
   vms: ImVm[];
   unreadable: number[];
 }
 
-async function readVms(api: ImApi, infId: string, state: ImInfrastructureState, signal: AbortSignal): Promise<VmReads> {
+async function readVms(api: ImApi, infId: string, state: ImInfrastructureState, source: InfraSource, signal: AbortSignal): Promise<VmReads> {
   const ids = Object.keys(state.vmStates).map(Number).sort((a, b) => a - b);
   const unreadable: number[] = [];
   const vms = await Promise.all(
     ids.map(async (id) => {
-      let text: string;
-      try {
-        text = await api.vmInfo(infId, String(id), signal);
-      } catch (error) {
+      const text = source.vmInfo ? source.vmInfo.get(id) : await vmInfoOrUndefined(api, infId, id, signal);
+      if (text === undefined) {
         // Listed but not readable yet (still launching) or removed in between: a fact of this VM.
-        if (!isKind(error, 'NOT_FOUND')) throw error;
         unreadable.push(id);
         return undefined;
       }
@@ -128,6 +159,16 @@ async function readVms(api: ImApi, infId: string, state: ImInfrastructureState, 
     }),
   );
   return { vms: vms.filter((v): v is ImVm => v !== undefined), unreadable: unreadable.sort((a, b) => a - b) };
+}
+
+/** vmInfoOrUndefined is GetVMInfo; `Invalid VM ID` / `Deleted VM.` give undefined. */
+async function vmInfoOrUndefined(api: ImApi, infId: string, id: number, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    return await api.vmInfo(infId, String(id), signal);
+  } catch (error) {
+    if (!isKind(error, 'NOT_FOUND')) throw error;
+    return undefined;
+  }
 }
 
 /** addressesOf reads `net_interface.N.ip` for every interface index GetVMInfo printed. */
@@ -186,9 +227,13 @@ function systemFrom(s: RadlSentence, vms: ImVm[], configure: string | null): ImS
     system.disks.push({ sizeBytes: parseRadlSize(Number(size.value), size.unit), mountPath: text(`disk.${i}.mount_path`), fstype: text(`disk.${i}.fstype`) });
   }
   if (vms.length > 0) {
-    // Observed per VM; if VMs disagree, report the one that differs from the first so it diffs.
-    system.cpu = vms.find((v) => v.cpu !== vms[0]!.cpu)?.cpu ?? vms[0]!.cpu;
-    system.memoryMB = vms.find((v) => v.memoryMB !== vms[0]!.memoryMB)?.memoryMB ?? vms[0]!.memoryMB;
+    // Observed per VM. When the VMs disagree no single value is true of the system: it is left
+    // unset, so whatever is desired differs and the update resizes the VMs that differ. (Reporting
+    // one of the values instead missed a resized first VM: the other VMs' value was reported.)
+    const cpu = vms[0]!.cpu;
+    const memoryMB = vms[0]!.memoryMB;
+    if (vms.every((v) => v.cpu === cpu)) system.cpu = cpu;
+    if (vms.every((v) => v.memoryMB === memoryMB)) system.memoryMB = memoryMB;
   }
   return system;
 }

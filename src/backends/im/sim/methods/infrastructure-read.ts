@@ -5,7 +5,8 @@
  * GetInfrastructureOwners.
  */
 import { infraState } from '../model/states.js';
-import type { InfraRecord } from '../model/types.js';
+import type { InfraRecord, VmRecord } from '../model/types.js';
+import { setValue } from '../radl/feature-set.js';
 import { visibleText } from '../model/timeline.js';
 import { printRadl } from '../radl/printer.js';
 import { pyTruthy } from '../python.js';
@@ -29,7 +30,9 @@ export function infrastructureReadSpecs(ctx: MethodContext): MethodSpec[] {
       params: ['inf_id', 'auth_data'],
       required: 2,
       run: ([infId, auth]) => {
-        const { state, vmStates } = infraState(ctx.store, lookup(infId, auth));
+        const inf = lookup(infId, auth);
+        const { state, vmStates } = infraState(ctx.store, inf);
+        noteVmStates(ctx.store.liveVms(inf), vmStates);
         return { state, vm_states: Object.fromEntries(vmStates.map(([id, s]) => [String(id), s])) };
       },
     },
@@ -47,6 +50,18 @@ export function infrastructureReadSpecs(ctx: MethodContext): MethodSpec[] {
       run: ([infId, auth]) => lookup(infId, auth).owners.map((o) => o.username),
     },
   ];
+}
+
+/**
+ * noteVmStates writes each VM's state into its RADL's `state` feature, as IM's update_status does
+ * for every VM on GetInfrastructureState (so an export right after shows it, as GetVMInfo would).
+ */
+function noteVmStates(vms: readonly VmRecord[], states: ReadonlyArray<[number, string]>): void {
+  vms.forEach((vm, i) => {
+    const system = vm.info.systems[0];
+    const state = states[i];
+    if (system && state && state[0] === vm.imId) setValue(system.set, 'state', state[1]);
+  });
 }
 
 /** contMsg: the infrastructure's log, then (unless headerOnly) each VM's non-empty log. */

@@ -1,7 +1,8 @@
 /**
  * ExportInfrastructure / ImportInfrastructure. The export is a JSON string shaped like IM's
  * serialization (id, vm_list, auth, radl, ...) printed with Python's json.dumps separators, plus
- * a `sim_state` member that carries the simulator's own record so an import restores it exactly.
+ * a `sim_state` member (a JSON text) that carries the simulator's own record so an import
+ * restores it exactly.
  * Import keeps the exported id and makes the importing user the owner; VMs whose
  * contextualization never ran read `unconfigured` afterwards, as in IM.
  */
@@ -25,7 +26,7 @@ export function transferSpecs(ctx: MethodContext): MethodSpec[] {
       run: ([infId, del, auth]) => {
         const caller = authorize(ctx, auth);
         const inf = ctx.store.getInfrastructure(infId, caller);
-        const text = pythonJson(exported(ctx, inf, caller));
+        const text = exportText(ctx, inf, caller);
         if (pyTruthy(del)) {
           inf.destroyedAt = ctx.store.now();
           ctx.store.touch(inf);
@@ -36,6 +37,38 @@ export function transferSpecs(ctx: MethodContext): MethodSpec[] {
     { name: 'ImportInfrastructure', params: ['str_inf', 'auth_data'], required: 2, run: ([text, auth]) => importInfrastructure(ctx, text, auth) },
   ];
 }
+
+/**
+ * exportText prints IM's members with json.dumps' layout, then `sim_state`: the record as a JSON
+ * text inside a JSON string (as IM itself nests each VM's serialization), read back only by this
+ * simulator's import. Observe reads one export per infrastructure: printed with JSON.stringify,
+ * and as one string member a client's JSON.parse skips over cheaply; IM's members are printed
+ * exactly as before.
+ */
+function exportText(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): string {
+  const imMembers = pythonJson(exported(ctx, inf, caller));
+  return `${imMembers.slice(0, -1)}, "sim_state": ${simStateText(ctx, inf)}}`;
+}
+
+/**
+ * simStateText is the record as printed for sim_state, printed again only when the record may
+ * have changed: every change of a record is saved with `touch(inf)`, which moves its savedSeq,
+ * and changes saved without naming one (forced VM states) move the store's untargetedTouches.
+ * Not in the key: the `state` feature IM's reads write into each VM's RADL (derived, rewritten
+ * by GetInfrastructureState and GetVMInfo before use), so an import may restore the one of an
+ * earlier read, as IM's own export carries the one of its last update_status.
+ */
+function simStateText(ctx: MethodContext, inf: InfraRecord): string {
+  const cached = simStates.get(inf);
+  const untargeted = ctx.store.untargetedTouches;
+  if (cached && cached.savedSeq === inf.savedSeq && cached.untargeted === untargeted) return cached.text;
+  // Owners are never part of sim_state: an import makes the importing caller the owner.
+  const text = asciiJson(JSON.stringify({ ...inf, owners: [] }));
+  simStates.set(inf, { savedSeq: inf.savedSeq, untargeted, text });
+  return text;
+}
+
+const simStates = new WeakMap<InfraRecord, { savedSeq: number; untargeted: number; text: string }>();
 
 function exported(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): unknown {
   const now = ctx.store.now();
@@ -60,8 +93,6 @@ function exported(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): unk
     deleted: false,
     cont_out: visibleText(inf.contMsg, now),
     configured: valueAt(inf.configured, now, null),
-    // Owners are never part of sim_state: an import makes the importing caller the owner.
-    sim_state: { ...structuredClone(inf), owners: [] },
   };
 }
 
@@ -85,8 +116,9 @@ function exportedAuth(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth):
 function importInfrastructure(ctx: MethodContext, text: Arg, auth: Arg): string {
   const caller = authorize(ctx, auth);
   if (typeof text !== 'string') throw new Error('the JSON object must be str, bytes or bytearray, not dict');
-  const data = JSON.parse(text) as { sim_state?: InfraRecord };
-  const record = data.sim_state;
+  const data = JSON.parse(text) as { sim_state?: InfraRecord | string };
+  // A JSON text since exports are read per infrastructure by observe; an object in older exports.
+  const record = typeof data.sim_state === 'string' ? (JSON.parse(data.sim_state) as InfraRecord) : data.sim_state;
   if (!record || typeof record.id !== 'string' || !Array.isArray(record.vms)) throw new Error("'sim_state'");
   const existing = ctx.store.record(record.id);
   if (existing && !ctx.store.isGone(existing)) throw new Error('Trying to add an existing infrastructure ID.');
@@ -113,5 +145,14 @@ export function pythonJson(value: unknown): string {
 }
 
 function asciiJson(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return asciiOnly(JSON.stringify(text));
+}
+
+const NON_ASCII = /[\u007f-\uffff]/;
+const NON_ASCII_ALL = /[\u007f-\uffff]/g;
+
+/** asciiOnly escapes every character past ASCII as `\uXXXX` (json.dumps' ensure_ascii). */
+function asciiOnly(json: string): string {
+  if (!NON_ASCII.test(json)) return json;
+  return json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -25,15 +25,28 @@ export function newCredentialSalt(): string {
 }
 
 /** CredentialDigests digests and compares passwords under one state's salt. */
+/** RECENT_PASSWORDS bounds the memo of `digest`. */
+const RECENT_PASSWORDS = 16;
+
 export class CredentialDigests {
   readonly #key: Buffer;
+  readonly #recent = new Map<string, string>();
 
   constructor(salt: string) {
     this.#key = Buffer.from(salt, 'hex');
   }
 
+  /**
+   * digest is memoised for the last few passwords seen (in memory only, like the call that
+   * carried them): every call is authorised, and callers send the same few passwords.
+   */
   digest(password: string): string {
-    return `hmac-sha256:${createHmac('sha256', this.#key).update(password, 'utf8').digest('hex')}`;
+    const known = this.#recent.get(password);
+    if (known !== undefined) return known;
+    const digest = `hmac-sha256:${createHmac('sha256', this.#key).update(password, 'utf8').digest('hex')}`;
+    if (this.#recent.size >= RECENT_PASSWORDS) this.#recent.delete(this.#recent.keys().next().value!);
+    this.#recent.set(password, digest);
+    return digest;
   }
 
   /** ownerOf turns a caller's identity into what is stored for an owner. */

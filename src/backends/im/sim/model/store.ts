@@ -19,10 +19,15 @@ export class ImStore {
   state: SimState;
   readonly clock: Clock;
   #dirty = false;
+  #untargetedTouches = 0;
   readonly #uuids = new Uuid1Generator();
   #digests: CredentialDigests;
   /** Each call's caller digests its password once, however many owners it is compared with. */
   readonly #callerDigests = new WeakMap<CallerAuth, Array<string | null>>();
+  /** The id index of `record`: which array it indexes and how much of it. */
+  readonly #index = new Map<string, InfraRecord>();
+  #indexed: InfraRecord[] | null = null;
+  #indexedCount = 0;
 
   constructor(clock: Clock, state: SimState = emptyState()) {
     this.clock = clock;
@@ -41,7 +46,16 @@ export class ImStore {
   /** touch records a save of `inf` (GetInfrastructureList order) and marks the state dirty. */
   touch(inf?: InfraRecord): void {
     if (inf) inf.savedSeq = ++this.state.saveCounter;
+    else this.#untargetedTouches += 1;
     this.#dirty = true;
+  }
+
+  /**
+   * untargetedTouches counts the changes recorded without naming an infrastructure (forced VM
+   * states): with a record's savedSeq, it tells whether anything may have changed the record.
+   */
+  get untargetedTouches(): number {
+    return this.#untargetedTouches;
   }
 
   /** takeDirty reports whether anything changed since the last call, and clears the flag. */
@@ -98,8 +112,24 @@ export class ImStore {
     return this.state.infrastructures.filter((i) => !this.isGone(i));
   }
 
+  /**
+   * record finds an infrastructure by id through an index of `state.infrastructures`. The list is
+   * only ever appended to or replaced by a new array (create, import, reset, load), so the index
+   * is rebuilt when the array or a shorter length is seen, and extended when it grew. Same
+   * answer as a scan for the first record with that id, without a scan per call.
+   */
   record(id: string): InfraRecord | undefined {
-    return this.state.infrastructures.find((i) => i.id === id);
+    const list = this.state.infrastructures;
+    if (list !== this.#indexed || list.length < this.#indexedCount) {
+      this.#index.clear();
+      this.#indexed = list;
+      this.#indexedCount = 0;
+    }
+    for (; this.#indexedCount < list.length; this.#indexedCount += 1) {
+      const inf = list[this.#indexedCount]!;
+      if (!this.#index.has(inf.id)) this.#index.set(inf.id, inf);
+    }
+    return this.#index.get(id);
   }
 
   /** getInfrastructure is InfrastructureManager.get_infrastructure. */
