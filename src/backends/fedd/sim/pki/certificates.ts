@@ -93,11 +93,21 @@ async function newKeyPair(): Promise<ForgeKeys> {
   return { publicKey: forge.pki.publicKeyFromPem(publicKey), privateKey: forge.pki.privateKeyFromPem(privateKey), privateKeyPem: privateKey };
 }
 
+/**
+ * positiveSerial: 16 random bytes as an INTEGER DER can carry minimally: first byte in 0x40–0x7f
+ * (positive, and never a leading zero byte, which OpenSSL 3 refuses as "illegal padding"; the old
+ * `0` + 30 hex digits gave forge a leading 0x00 whenever the next byte was below 0x80).
+ */
+export function positiveSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x3f) | 0x40;
+  return bytes.toString('hex');
+}
+
 function baseCertificate(publicKey: forge.pki.PublicKey, commonName: string): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // A positive serial: the top bit of the first byte clear.
-  cert.serialNumber = `0${randomBytes(15).toString('hex')}`;
+  cert.serialNumber = positiveSerial();
   const now = Date.now();
   cert.validity.notBefore = new Date(now - 24 * 3600 * 1000);
   cert.validity.notAfter = new Date(now + VALID_YEARS * 365 * 24 * 3600 * 1000);
