@@ -34,7 +34,7 @@ const optionsFor = (scenario: { defaultConcurrency?: number }) => ({ latency: '0
 
 async function main(): Promise<void> {
   const terraform = findTerraform();
-  console.log(`converge vs Terraform — counts ${counts.join(', ')}, ${[...only].join(' + ')}, Terraform -parallelism ${concurrency}, converge IM concurrency ${optionsFor(imScenario).concurrency}, XenAPI ${optionsFor(xenScenario).concurrency} VMs in progress over ${xenScenario.title.match(/connections (\d+)/)?.[1] ?? '?'} connections, 0 ms latency, node ${process.version}`);
+  console.log(`converge vs Terraform — counts ${counts.join(', ')}, ${[...only].join(' + ')}, Terraform -parallelism ${concurrency}, converge IM concurrency ${optionsFor(imScenario).concurrency}, XenAPI ${optionsFor(xenScenario).concurrency} VMs in progress over ${xenScenario.connections} connections, 0 ms latency, node ${process.version}`);
   console.log(terraform ? `terraform: ${terraform}` : 'terraform: not on PATH (reference figures from issue 13 are used, labelled)');
   const rows: CompareRow[] = [];
   let version = '';

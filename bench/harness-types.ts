@@ -41,6 +41,8 @@ export interface Scenario {
   simArgs?(n: number): string[];
   /** defaultConcurrency: actions in progress when `--concurrency` is not given (default 16). */
   defaultConcurrency?: number;
+  /** connections: the Backend's `limits.connections` the scenario writes (calls in flight), printed and used by the latency bound. */
+  connections: number;
 }
 
 /** totalCalls sums a calls-by-method record. */

@@ -7,16 +7,14 @@
  *   node dist/bench/im-bench.js --child --n 1000 --url http://127.0.0.1:8899/   # a simulator you started
  *
  * The Backend uses IM's default `limits.connections` (4: the real server's listen backlog is 5,
- * apis/im.md §g) and `limits.concurrency` from --concurrency; both are printed. Before the rows it
- * prints the create bound of issue 13's goal 3 (im-bound.ts): the issue's formula, and the one IM's
- * connection limit and the simulator's create time allow.
+ * apis/im.md §g) and `limits.concurrency` from --concurrency; both are printed. With `--latency`, the
+ * harness prints beside the create the issue's bound and the one IM allows (the path's server
+ * time, create included, per wave of min(concurrency, connections) infrastructures).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { isMain, runBenchmark, type Scenario } from './harness.js';
-import { printImCreateBounds } from './im-bound.js';
 
 /** IM_CONNECTIONS is converge's default `limits.connections` for IM, written out so it shows. */
 const IM_CONNECTIONS = 4;
@@ -25,6 +23,7 @@ export const imScenario: Scenario = {
   type: 'im',
   title: `IM benchmark (2 VMs per infrastructure; limits.connections ${IM_CONNECTIONS})`,
   self: fileURLToPath(import.meta.url),
+  connections: IM_CONNECTIONS,
   async writeManifests(dir, url, n, concurrency) {
     await writeFile(join(dir, 'auth.dat'), 'id = im; type = InfrastructureManager; username = bench; password = bench-pw\nid = dummy; type = Dummy\n');
     const limits = `{concurrency: ${concurrency}, connections: ${IM_CONNECTIONS}}`;
@@ -39,16 +38,4 @@ export const imScenario: Scenario = {
   },
 };
 
-if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ strict: false, options: { child: { type: 'boolean' }, counts: { type: 'string' }, latency: { type: 'string' }, concurrency: { type: 'string' }, 'sim-args': { type: 'string' } } });
-  if (!values.child) {
-    printImCreateBounds({
-      counts: String(values.counts ?? '10,100,1000').split(',').map(Number),
-      latencyMs: Number(values.latency ?? 0),
-      concurrency: Number(values.concurrency ?? 16),
-      connections: IM_CONNECTIONS,
-      simArgs: String(values['sim-args'] ?? ''),
-    });
-  }
-  await runBenchmark(imScenario);
-}
+if (isMain(import.meta.url)) await runBenchmark(imScenario);

@@ -14,17 +14,21 @@ import { fileURLToPath } from 'node:url';
 import { XmlRpcClient } from '../src/xmlrpc/client.js';
 import { isMain, runBenchmark, type Scenario } from './harness.js';
 
+/** PLC_CONNECTIONS: converge's default `limits.connections` for PlanetLab, written out so it shows. */
+const PLC_CONNECTIONS = 8;
+
 export const planetlabScenario: Scenario = {
   type: 'planetlab',
   title: 'PlanetLab benchmark (plc-instantiated slices: 1 node, 1 person, 1 tag each)',
   self: fileURLToPath(import.meta.url),
+  connections: PLC_CONNECTIONS,
   async writeManifests(dir, url, n, concurrency) {
     // The seed site allows 10 slices; an admin raises it (the simulator's control surface).
     const control = new XmlRpcClient({ url });
     await control.call('converge.sim.plc.setSite', ['princeton', { max_slices: n + 10 }]);
     control.close();
     await writeFile(join(dir, 'plc.txt'), 'username = pi@princeton.test\npassword = pi-password\n');
-    const docs = [`apiVersion: converge/v1\nkind: Backend\nmetadata: {name: plc}\nspec: {type: planetlab, url: "${url}", credentials: {fromFile: plc.txt}, limits: {concurrency: ${concurrency}}}`];
+    const docs = [`apiVersion: converge/v1\nkind: Backend\nmetadata: {name: plc}\nspec: {type: planetlab, url: "${url}", credentials: {fromFile: plc.txt}, limits: {concurrency: ${concurrency}, connections: ${PLC_CONNECTIONS}}}`];
     for (let i = 0; i < n; i += 1) {
       docs.push(
         `apiVersion: converge/v1\nkind: Slice\nmetadata: {name: bench-${i}}\nspec:\n  backend: plc\n  name: princeton_bench${i}\n  instantiation: plc-instantiated\n` +

@@ -28,6 +28,7 @@ export const xenScenario: Scenario = {
   title: `XenAPI benchmark (1 VM per instance; limits.connections ${CONNECTIONS})`,
   self: fileURLToPath(import.meta.url),
   defaultConcurrency: 128,
+  connections: CONNECTIONS,
   simArgs: (n) => ['--hosts', String(Math.ceil((n * 34) / (60 * 1024)) + 1)],
   async writeManifests(dir, url, n, concurrency) {
     await writeFile(join(dir, 'xen.cred'), 'username = root\npassword = xenroot\n');
