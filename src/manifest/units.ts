@@ -5,6 +5,8 @@
  * suffixes exactly, with whole-byte checks) and kept small.
  */
 
+import { memoizeUnits } from './unit-memo.js';
+
 /** UnitResult is the outcome of parsing a size or a duration; `message` never repeats secrets. */
 export type UnitResult = { ok: true; value: number } | { ok: false; message: string };
 
@@ -33,6 +35,8 @@ export const SIZE_PATTERN = '^[0-9]+(\\.[0-9]+)?(([kKmMgGtT]|[KMGT]i)B?|B)$';
 /** DURATION_PATTERN is the shape parseDuration accepts; the JSON Schemas carry the same pattern. */
 export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$';
 
+const DURATION_REGEXP = new RegExp(DURATION_PATTERN);
+
 const SIZE_HINT = 'use a number with a unit: K, M, G, T (powers of 1000) or Ki, Mi, Gi, Ti (powers of 1024), e.g. 512Mi or 20GB';
 const DURATION_HINT = 'use numbers with units ms, s, m, h or d, e.g. 90s, 5m or 1h30m';
 
@@ -41,7 +45,9 @@ const DURATION_HINT = 'use numbers with units ms, s, m, h or d, e.g. 90s, 5m or 
  * (K/M/G/T, also lower-case k/m/g/t) are powers of 1000, binary ones (Ki/Mi/Gi/Ti) powers of 1024;
  * a trailing `B` is optional. Fractions must come out as a whole number of bytes.
  */
-export function parseSize(input: string | number): UnitResult {
+export const parseSize: (input: string | number) => UnitResult = memoizeUnits(parseSizeOnce);
+
+function parseSizeOnce(input: string | number): UnitResult {
   if (typeof input === 'number') return { ok: false, message: `size ${input} has no unit; ${SIZE_HINT}` };
   const match = /^([0-9]+)(?:\.([0-9]+))?(?:([kKmMgGtT])(i?)B?|B)$/.exec(input);
   if (!match) return { ok: false, message: `invalid size ${JSON.stringify(input)}; ${SIZE_HINT}` };
@@ -59,9 +65,11 @@ export function parseSize(input: string | number): UnitResult {
  * parseDuration turns `500ms`, `90s`, `5m`, `2h`, `7d` and combinations such as `1h30m` into
  * milliseconds. Fractions (`1.5h`) must come out as a whole number of milliseconds.
  */
-export function parseDuration(input: string | number): UnitResult {
+export const parseDuration: (input: string | number) => UnitResult = memoizeUnits(parseDurationOnce);
+
+function parseDurationOnce(input: string | number): UnitResult {
   if (typeof input === 'number') return { ok: false, message: `duration ${input} has no unit; ${DURATION_HINT}` };
-  if (!new RegExp(DURATION_PATTERN).test(input)) {
+  if (!DURATION_REGEXP.test(input)) {
     return { ok: false, message: `invalid duration ${JSON.stringify(input)}; ${DURATION_HINT}` };
   }
   let total = 0n;
@@ -98,7 +106,9 @@ const RATE_HINT = 'use a number with bps, kbps, Mbps or Gbps (powers of 1000), e
  * parseRate turns a link rate (`512bps`, `10kbps`, `100Mbps`, `1.5Gbps`) into bits per second;
  * units are decimal, as for network links. The result must be a whole number of bits per second.
  */
-export function parseRate(input: string | number): UnitResult {
+export const parseRate: (input: string | number) => UnitResult = memoizeUnits(parseRateOnce);
+
+function parseRateOnce(input: string | number): UnitResult {
   if (typeof input === 'number') return { ok: false, message: `rate ${input} has no unit; ${RATE_HINT}` };
   const match = /^([0-9]+)(?:\.([0-9]+))?([kMG]?)bps$/.exec(input);
   if (!match) return { ok: false, message: `invalid rate ${JSON.stringify(input)}; ${RATE_HINT}` };

@@ -5,6 +5,7 @@
  */
 import { parseAllDocuments, isScalar, Scalar, type Node } from 'yaml';
 import { formatFieldPath } from '../field-path.js';
+import { detached } from '../detached.js';
 import { fastParseDocuments } from '../fast-yaml/fast-parse.js';
 import { findNode } from '../node-location.js';
 import { reportAtOffset, type ManifestDocument } from '../manifest-document.js';
@@ -28,9 +29,22 @@ export function checkConfigureRecipes(document: ManifestDocument): void {
   });
 }
 
+/**
+ * VALID_RECIPES holds recipe texts the fast path has read: validity is a pure function of the text,
+ * and many systems share one recipe. Only valid ones are kept (an invalid one is parsed again by
+ * `yaml`, for its messages), and at most VALID_RECIPES_LIMIT of them.
+ */
+const VALID_RECIPES = new Set<string>();
+const VALID_RECIPES_LIMIT = 1024;
+
 /** recipeProblems: none when the fast path reads the recipe (it answers only for text `yaml` accepts). */
 function recipeProblems(recipe: string): Array<{ offset: number; message: string }> {
-  if (fastParseDocuments(recipe) !== undefined) return [];
+  if (VALID_RECIPES.has(recipe)) return [];
+  if (fastParseDocuments(recipe) !== undefined) {
+    if (VALID_RECIPES.size >= VALID_RECIPES_LIMIT) VALID_RECIPES.clear();
+    VALID_RECIPES.add(detached(recipe));
+    return [];
+  }
   const docs = parseAllDocuments(recipe, { prettyErrors: false });
   const errors = 'empty' in docs ? docs.errors : docs.flatMap((d) => d.errors);
   return errors.map((e) => ({ offset: e.pos[0], message: `${e.message.replace(/\.$/, '')} (${e.code})` }));

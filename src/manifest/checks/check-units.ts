@@ -5,7 +5,7 @@
  */
 import { formatFieldPath, type FieldPath } from '../field-path.js';
 import { report, type ManifestDocument } from '../manifest-document.js';
-import { valueAt } from '../raw-value.js';
+import { isRecord } from '../raw-value.js';
 import type { Kind } from '../types.js';
 import { parseDuration, parseRate, parseSize, type UnitResult } from '../units.js';
 
@@ -41,29 +41,41 @@ const PARSERS: Record<UnitField['unit'], (value: string | number) => UnitResult>
 /** checkUnits reports BAD_UNIT / BAD_DURATION at each unparseable size or duration. */
 export function checkUnits(document: ManifestDocument, kind: Kind): void {
   for (const field of UNIT_FIELDS[kind]) {
-    for (const path of expand(document.value, field.pattern)) {
-      const value = valueAt(document.value, path);
-      if (typeof value !== 'string' && typeof value !== 'number') continue;
+    visitUnitField(document.value, field.pattern, 0, [], (value, path) => {
       const result: UnitResult = PARSERS[field.unit](value);
-      if (result.ok) continue;
+      if (result.ok) return;
       const code = field.unit === 'duration' ? 'BAD_DURATION' : 'BAD_UNIT';
       report(document, code, path, `${formatFieldPath(path)}: ${result.message}`, { supersede: path });
-    }
+    });
   }
 }
 
-/** expand turns a pattern into the concrete paths present in `root`. */
-function expand(root: unknown, pattern: Array<string | '*'>): FieldPath[] {
-  let paths: FieldPath[] = [[]];
-  for (const segment of pattern) {
-    if (segment !== '*') {
-      paths = paths.map((p) => [...p, segment]);
-      continue;
-    }
-    paths = paths.flatMap((p) => {
-      const items = valueAt(root, p);
-      return Array.isArray(items) ? items.map((_, i) => [...p, i]) : [];
-    });
+/**
+ * visitUnitField calls `visit` with each string or number the pattern reaches from `node`, in
+ * document order (`*` takes every array item), and that value's path (a copy: `path` is reused).
+ */
+function visitUnitField(
+  node: unknown,
+  pattern: ReadonlyArray<string | '*'>,
+  at: number,
+  path: FieldPath,
+  visit: (value: string | number, path: FieldPath) => void,
+): void {
+  if (at === pattern.length) {
+    if (typeof node === 'string' || typeof node === 'number') visit(node, [...path]);
+    return;
   }
-  return paths;
+  const segment = pattern[at]!;
+  if (segment !== '*') {
+    path.push(segment);
+    visitUnitField(isRecord(node) ? node[segment] : undefined, pattern, at + 1, path, visit);
+    path.pop();
+    return;
+  }
+  if (!Array.isArray(node)) return;
+  for (let i = 0; i < node.length; i += 1) {
+    path.push(i);
+    visitUnitField(node[i], pattern, at + 1, path, visit);
+    path.pop();
+  }
 }

@@ -3,6 +3,7 @@
  * plans. Credentials are given by reference (`fromEnv` / `fromFile`). This check looks at every
  * mapping key in a document, whatever its kind, and never echoes the value it found.
  */
+import { detached } from '../detached.js';
 import { formatFieldPath, type FieldPath } from '../field-path.js';
 import { report, type ManifestDocument } from '../manifest-document.js';
 import { isRecord } from '../raw-value.js';
@@ -42,37 +43,58 @@ function checkCredentials(document: ManifestDocument, credentials: unknown): voi
   }
 }
 
+/**
+ * walk visits every mapping key below `value`; `path` is the current path, extended and restored
+ * in place (copied only for a report), as this runs over every node of every document.
+ */
 function walk(document: ManifestDocument, value: unknown, path: FieldPath, inKeyContainer: boolean): void {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(document, item, [...path, i], inKeyContainer));
+    for (let i = 0; i < value.length; i += 1) {
+      path.push(i);
+      walk(document, value[i], path, inKeyContainer);
+      path.pop();
+    }
     return;
   }
   if (!isRecord(value)) return;
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = [...path, key];
-    if (isCredentialsBlock(childPath)) continue;
+  for (const key of Object.keys(value)) {
+    const child = value[key];
+    if (path.length === 1 && path[0] === 'spec' && key === 'credentials') continue;
+    path.push(key);
     if (isSecretKey(key, inKeyContainer) && holdsInlineValue(child)) {
+      const childPath = [...path];
       report(document, 'INLINE_SECRET', childPath, `inline secret at ${formatFieldPath(childPath)}: ${OPTION_HINT}`, {
         anchor: 'key',
         supersede: childPath,
       });
-      continue;
+    } else {
+      walk(document, child, path, inKeyContainer || KEY_CONTAINERS.has(key));
     }
-    walk(document, child, childPath, inKeyContainer || KEY_CONTAINERS.has(key));
+    path.pop();
   }
-}
-
-/** spec.credentials has its own, stricter rule (checkCredentials). */
-function isCredentialsBlock(path: FieldPath): boolean {
-  return path.length === 2 && path[0] === 'spec' && path[1] === 'credentials';
 }
 
 /** isSecretKey matches password, api_key, clientSecret, authToken… and `key` inside credentials/options. */
 export function isSecretKey(key: string, inKeyContainer: boolean): boolean {
-  const normalised = key.toLowerCase().replace(/[-_.]/g, '');
-  if (inKeyContainer && normalised === 'key') return true;
-  return SECRET_SUFFIXES.some((suffix) => normalised.endsWith(suffix));
+  let kind = KEY_KINDS.get(key);
+  if (kind === undefined) {
+    if (KEY_KINDS.size >= KEY_KINDS_LIMIT) KEY_KINDS.clear();
+    kind = keyKind(key);
+    KEY_KINDS.set(detached(key), kind);
+  }
+  return kind === 'secret' || (inKeyContainer && kind === 'key');
 }
+
+/** keyKind: 'secret' for a secret name anywhere, 'key' for a bare `key` (a secret in a container). */
+function keyKind(key: string): 'secret' | 'key' | 'plain' {
+  const normalised = key.toLowerCase().replace(/[-_.]/g, '');
+  if (normalised === 'key') return 'key';
+  return SECRET_SUFFIXES.some((suffix) => normalised.endsWith(suffix)) ? 'secret' : 'plain';
+}
+
+/** KEY_KINDS remembers keyKind per key: documents repeat the same few dozen keys thousands of times. */
+const KEY_KINDS = new Map<string, 'secret' | 'key' | 'plain'>();
+const KEY_KINDS_LIMIT = 4096;
 
 /** A reference ({fromEnv} / {fromFile}), null or a boolean flag (`useToken: true`) holds no secret. */
 function holdsInlineValue(value: unknown): boolean {
