@@ -30,8 +30,10 @@ export async function findManifestFiles(dir: string): Promise<FileListing> {
     return { files: [], problems: [{ path: root, message: `cannot read ${dir}: ${describeFsError(error)}` }] };
   }
   await walk(root, listing);
-  listing.files.sort((a, b) => compare(relative(root, a), relative(root, b)));
-  return listing;
+  // Each file's sort key is computed once (not twice per comparison: 130,000 relative() calls for 5,000 files).
+  const keyed = listing.files.map((file) => ({ file, key: relative(root, file) }));
+  keyed.sort((a, b) => compare(a.key, b.key));
+  return { files: keyed.map((k) => k.file), problems: listing.problems };
 }
 
 async function walk(dir: string, listing: FileListing): Promise<void> {

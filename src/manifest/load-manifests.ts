@@ -3,8 +3,6 @@
  * problem out. It never throws for a user error (bad YAML, bad schema, dangling references,
  * unreadable files); those come back as diagnostics, all of them, in file/line/column order.
  */
-import { readFile as readFileWithCallback } from 'node:fs';
-import { promisify } from 'node:util';
 import { resolve } from 'node:path';
 import { checkDocument } from './checks/check-document.js';
 import { checkReferences } from './checks/check-references.js';
@@ -19,6 +17,7 @@ import { rememberSource } from './locate-field.js';
 import { hasDocumentErrors, locate, type ManifestDocument } from './manifest-document.js';
 import type { ManifestCache } from './manifest-cache.js';
 import { parseManifestFile, type ParsedFile } from './parse-manifest-file.js';
+import { mapFilesInOrder, type ReadOutcome } from './read-manifest-files.js';
 import { prepareValidators } from './schema.js';
 import type { Diagnostic, DiagnosticCode, ManifestSet, Resource } from './types.js';
 
@@ -42,9 +41,9 @@ export async function loadManifests(dir: string, options: LoadOptions = {}): Pro
   const diagnostics = listing.problems.map((p) => pathDiagnostic(p.path, 'READ_ERROR', p.message));
   const documents: ManifestDocument[] = [];
   options.cache?.begin(listing.files);
-  for (const parsed of await mapInOrder(listing.files, READS_IN_FLIGHT, (file) => readCheckedFile(file, options.cache))) {
-    documents.push(...parsed.documents);
-    diagnostics.push(...parsed.diagnostics);
+  for (const parsed of await mapFilesInOrder(listing.files, (file, read) => checkedFile(file, read, options.cache))) {
+    for (const document of parsed.documents) documents.push(document);
+    for (const diagnostic of parsed.diagnostics) diagnostics.push(diagnostic);
   }
   if (documents.length === 0 && diagnostics.length === 0) diagnostics.push(emptyDiagnostic(root, listing.files.length));
   checkReferences(documents);
@@ -52,46 +51,27 @@ export async function loadManifests(dir: string, options: LoadOptions = {}): Pro
   if (options.checkCredentials) await checkCredentialReferences(documents);
   const resources = documents.filter((d) => !hasDocumentErrors(d)).map(toResource);
   diagnostics.push(...documents.flatMap((d) => d.diagnostics));
-  const fileOrder = [displayPath(root), ...listing.files.map(displayPath)];
+  // The file order costs a displayPath per file: only a set with two or more problems needs it.
+  const sorted = diagnostics.length < 2 ? diagnostics : sortDiagnostics(diagnostics, [displayPath(root), ...listing.files.map(displayPath)]);
   return {
     dir: root,
     files: listing.files,
     resources,
-    diagnostics: sortDiagnostics(diagnostics, fileOrder),
+    diagnostics: sorted,
     digest: digestResources(resources),
   };
 }
 
-/** readFile: the callback API, promisified, costs about half the CPU of fs/promises' per small file. */
-const readFile = promisify(readFileWithCallback);
-
-/** READS_IN_FLIGHT: files read at once (the reads overlap in libuv's pool; parsing stays in order). */
-const READS_IN_FLIGHT = 32;
-
-/** mapInOrder runs `work` over `items` with at most `limit` in flight and keeps their order. */
-async function mapInOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/** readCheckedFile reads, parses and checks one file alone, or takes it from the cache. */
-async function readCheckedFile(file: string, cache: ManifestCache | undefined): Promise<ParsedFile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return { documents: [], diagnostics: [pathDiagnostic(file, 'READ_ERROR', `cannot read file: ${describeFsError(error)}`)] };
+/** checkedFile parses and checks one file alone, or takes it from the cache. */
+function checkedFile(file: string, read: ReadOutcome, cache: ManifestCache | undefined): ParsedFile {
+  if ('error' in read) {
+    return { documents: [], diagnostics: [pathDiagnostic(file, 'READ_ERROR', `cannot read file: ${describeFsError(read.error)}`)] };
   }
-  const reused = cache?.reuse(file, text);
+  const reused = cache?.reuse(file, read.text);
   if (reused !== undefined) return reused;
-  const parsed = parseManifestFile(text, displayPath(file), file);
+  const parsed = parseManifestFile(read.text, displayPath(file), file);
   parsed.documents.forEach(checkDocument);
-  cache?.store(file, text, parsed);
+  cache?.store(file, read.text, parsed);
   return parsed;
 }
 
