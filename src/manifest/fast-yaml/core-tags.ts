@@ -20,16 +20,37 @@ const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
+/**
+ * First-character filters, so that most plain scalars (names, images, URLs) are refused without
+ * running the regular expressions: each expression above can only match text that starts with one
+ * of these characters (NULL also matches the empty string), so a filter never changes a result.
+ */
+function mayStartNull(source: string): boolean {
+  const c = source.charCodeAt(0);
+  return source.length === 0 || c === 0x7e /* ~ */ || c === 0x4e /* N */ || c === 0x6e /* n */;
+}
+
+function mayStartBool(source: string): boolean {
+  const c = source.charCodeAt(0);
+  return c === 0x54 /* T */ || c === 0x74 /* t */ || c === 0x46 /* F */ || c === 0x66 /* f */;
+}
+
+/** mayStartNumber: a digit, `-` or `+` (every INT and FLOAT form; FLOAT also starts with `.`). */
+function mayStartNumber(source: string): boolean {
+  const c = source.charCodeAt(0);
+  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b;
+}
+
 const nullType = new Type('tag:yaml.org,2002:null', {
   kind: 'scalar',
-  resolve: (source: string | null) => source === null || NULL.test(source),
+  resolve: (source: string | null) => source === null || (mayStartNull(source) && NULL.test(source)),
   construct: () => null,
   predicate: (data: unknown) => data === null,
 });
 
 const boolType = new Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (source: string | null) => source !== null && BOOL.test(source),
+  resolve: (source: string | null) => source !== null && mayStartBool(source) && BOOL.test(source),
   construct: (source: string) => source[0] === 't' || source[0] === 'T',
   predicate: (data: unknown) => typeof data === 'boolean',
 });
@@ -37,7 +58,7 @@ const boolType = new Type('tag:yaml.org,2002:bool', {
 /** intType: yaml's intOct, int and intHex in that order, converted as its intResolve does. */
 const intType = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (source: string | null) => source !== null && (INT_OCT.test(source) || INT.test(source) || INT_HEX.test(source)),
+  resolve: (source: string | null) => source !== null && mayStartNumber(source) && (INT_OCT.test(source) || INT.test(source) || INT_HEX.test(source)),
   construct: (source: string) => {
     if (INT_OCT.test(source)) return parseInt(source.substring(2), 8);
     if (INT.test(source)) return parseInt(source, 10);
@@ -49,7 +70,7 @@ const intType = new Type('tag:yaml.org,2002:int', {
 /** floatType: yaml's floatNaN, floatExp and float in that order. */
 const floatType = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (source: string | null) => source !== null && (FLOAT_NAN.test(source) || FLOAT_EXP.test(source) || FLOAT.test(source)),
+  resolve: (source: string | null) => source !== null && (mayStartNumber(source) || source.charCodeAt(0) === 0x2e) && (FLOAT_NAN.test(source) || FLOAT_EXP.test(source) || FLOAT.test(source)),
   construct: (source: string) => {
     if (!FLOAT_NAN.test(source)) return parseFloat(source);
     if (source.slice(-3).toLowerCase() === 'nan') return NaN;

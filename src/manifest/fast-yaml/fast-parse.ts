@@ -26,6 +26,7 @@
  */
 import { loadAll, type State } from 'js-yaml';
 import { CORE_AS_YAML_DOES } from './core-tags.js';
+import { LineTable } from './line-table.js';
 
 /** FastDocument is one document's plain value and where its root mapping starts (if it is one). */
 export interface FastDocument {
@@ -35,9 +36,17 @@ export interface FastDocument {
 }
 
 const UNSAFE_CHARACTERS = /[\r\t\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
-/** INDICATORS: cheap test before UNSAFE_SYNTAX, which only text holding one of them can match. */
-const INDICATORS = /[&*!?%\]}]/;
-const UNSAFE_SYNTAX = /^ *[\]}]|^%|(?:^|[\s,[{:])[&*!]|(?:^|[\s,[{])\?(?:\s|$)|[\]}] *:(?:\s|$)/m;
+/**
+ * UNSAFE_SYNTAX: the alternatives of one expression, each run only on text that holds the character
+ * it needs (a text matches the alternation exactly when it matches one of its alternatives).
+ * `]` and `}` occur in most manifests (flow collections), the others rarely.
+ */
+const UNSAFE_SYNTAX: ReadonlyArray<{ needs: RegExp; pattern: RegExp }> = [
+  { needs: /[\]}]/, pattern: /^ *[\]}]|[\]}] *:(?:\s|$)/m },
+  { needs: /%/, pattern: /^%/m },
+  { needs: /[&*!]/, pattern: /(?:^|[\s,[{:])[&*!]/m },
+  { needs: /\?/, pattern: /(?:^|[\s,[{])\?(?:\s|$)/m },
+];
 /**
  * BLOCK_HEADER_INDICATORS: block scalar headers with keep chomping or an explicit indentation
  * (`|+`, `>+`, `|2`, `>-2`…): the parsers read their trailing lines differently.
@@ -45,9 +54,15 @@ const UNSAFE_SYNTAX = /^ *[\]}]|^%|(?:^|[\s,[{:])[&*!]|(?:^|[\s,[{])\?(?:\s|$)|[
 const BLOCK_HEADER_INDICATORS = /[|>](?:[0-9+]|[-][0-9])/;
 const LONGEST_LINE = 1000;
 
+/** hasUnsafeSyntax: anchors, aliases, tags, directives, explicit or collection keys, flow ends at a line start. */
+export function hasUnsafeSyntax(text: string): boolean {
+  return UNSAFE_SYNTAX.some(({ needs, pattern }) => needs.test(text) && pattern.test(text));
+}
+
 /** isUnsafeText: the text-level reasons to decline (see the list above). */
 function isUnsafeText(text: string): boolean {
-  if (UNSAFE_CHARACTERS.test(text) || BLOCK_HEADER_INDICATORS.test(text) || (INDICATORS.test(text) && UNSAFE_SYNTAX.test(text))) return true;
+  if (UNSAFE_CHARACTERS.test(text) || BLOCK_HEADER_INDICATORS.test(text)) return true;
+  if (hasUnsafeSyntax(text)) return true;
   for (let start = 0; start < text.length; ) {
     const end = text.indexOf('\n', start);
     if ((end === -1 ? text.length : end) - start >= LONGEST_LINE) return true;
@@ -69,19 +84,26 @@ export function fastParseDocuments(text: string): FastDocument[] | undefined {
   if (isUnsafeText(text)) return undefined;
   const roots: Array<number | undefined> = [];
   const opened: number[] = [];
+  let lines: LineTable | undefined;
   const listener = (event: 'open' | 'close', state: State): void => {
     const node = state as ListenedState;
     if (event === 'open') {
       opened.push(node.position);
       return;
     }
+    // Every check below is pure and declines the whole text, so their order does not matter.
     const start = nodeStart(text, opened.pop() ?? 0);
-    if (node.kind === 'mapping' && refusedKey(node.result as Record<string, unknown>)) throw new Declined();
-    if (spansLines(text, start, node.position) && FLOW_OR_QUOTED.has(text[start] ?? '')) throw new Declined();
-    if (node.kind === 'scalar' && (text[start] === '|' || text[start] === '>') && hasSpacedLeadingLine(text, start)) throw new Declined();
-    if ((node.kind === 'sequence' || node.kind === 'mapping') && !FLOW_OR_QUOTED.has(text[start] ?? '') && hasOutdentedLine(text, start, node.position)) throw new Declined();
+    const first = text.charCodeAt(start);
+    const flowOrQuoted = first === DOUBLE_QUOTE || first === SINGLE_QUOTE || first === OPEN_BRACKET || first === OPEN_BRACE;
+    const kind = node.kind;
+    if (kind === 'mapping' && refusedKey(node.result as Record<string, unknown>)) throw new Declined();
+    if (flowOrQuoted && spansLines(text, start, node.position)) throw new Declined();
+    if (kind === 'scalar' && (first === PIPE || first === GREATER) && hasSpacedLeadingLine(text, start)) throw new Declined();
+    if ((kind === 'sequence' || kind === 'mapping') && !flowOrQuoted && (lines ??= new LineTable(text)).hasOutdentedLine(start, node.position)) {
+      throw new Declined();
+    }
     if (node.depth === 1 && node.result !== null && node.result !== undefined && columnOf(text, start) > 0) throw new Declined();
-    if (node.depth === 1) roots.push(node.kind === 'mapping' ? start : undefined);
+    if (node.depth === 1) roots.push(kind === 'mapping' ? start : undefined);
   };
   try {
     const values = loadAll(text, undefined, { schema: CORE_AS_YAML_DOES, listener });
@@ -96,20 +118,28 @@ export function fastParseDocuments(text: string): FastDocument[] | undefined {
 function nodeStart(text: string, from: number): number {
   let at = from;
   for (;;) {
-    const c = text[at];
-    if (c === ' ' || c === '\n') at += 1;
-    else if (c === '#') at = text.indexOf('\n', at) === -1 ? text.length : text.indexOf('\n', at);
+    const c = text.charCodeAt(at);
+    if (c === SPACE || c === NEWLINE) at += 1;
+    else if (c === HASH) at = text.indexOf('\n', at) === -1 ? text.length : text.indexOf('\n', at);
     else return at;
   }
 }
 
-/**
- * Quoted scalars and flow collections over several lines: `yaml` wants their continuation lines
- * indented past the parent, js-yaml takes them at any indentation, so such text is declined.
- */
-const FLOW_OR_QUOTED = new Set(['"', "'", '[', '{']);
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const HASH = 0x23;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE = 0x7b;
+const PIPE = 0x7c;
+const GREATER = 0x3e;
 
-/** spansLines: a line break between a node's first character and where js-yaml closed it. */
+/**
+ * spansLines: a line break between a node's first character and where js-yaml closed it. Quoted
+ * scalars and flow collections over several lines are declined: `yaml` wants their continuation
+ * lines indented past the parent, js-yaml takes them at any indentation.
+ */
 function spansLines(text: string, start: number, end: number): boolean {
   const lineEnd = text.indexOf('\n', start);
   return lineEnd !== -1 && lineEnd < end;
@@ -127,24 +157,6 @@ function hasSpacedLeadingLine(text: string, header: number): boolean {
     if (c !== '\n' && c !== undefined) return false;
     if (indent > 0) return true;
     if (c === undefined) return false;
-  }
-  return false;
-}
-
-/**
- * hasOutdentedLine: a content line inside a block collection indented less than the collection
- * itself. `yaml` reports it (entries must line up); js-yaml takes some of them as entries.
- */
-function hasOutdentedLine(text: string, start: number, end: number): boolean {
-  const column = columnOf(text, start);
-  if (column === 0) return false;
-  for (let at = text.indexOf('\n', start) + 1; at > 0 && at < end; at = text.indexOf('\n', at) + 1) {
-    let indent = 0;
-    while (text[at + indent] === ' ') indent += 1;
-    const c = text[at + indent];
-    if (at + indent >= end) break;
-    if (c === '\n' || c === '#' || c === undefined) continue;
-    if (indent < column) return true;
   }
   return false;
 }
