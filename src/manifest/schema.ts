@@ -5,8 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { ConvergeError } from '../errors/converge-error.js';
 import { loadPrecompiled } from './precompiled-validators.js';
 import type { Kind } from './types.js';
@@ -87,7 +88,12 @@ export function prepareValidators(): Promise<void> {
   return precompiled;
 }
 
+/**
+ * compileAll compiles the schemas at run time. ajv (80-odd CommonJS modules, about 60 ms to load)
+ * is loaded here, synchronously, only when the precompiled validators cannot be used.
+ */
 function compileAll(): Map<Kind, ValidateFunction> {
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const ajv = new Ajv2020(AJV_OPTIONS);
   const kinds = Object.keys(FILE_NAMES) as Kind[];
   return new Map(kinds.map((kind) => [kind, ajv.compile(schemaFor(kind))]));
