@@ -2,7 +2,8 @@
  * Maps a FieldPath to a position in the YAML source, using the parsed Document's node ranges and
  * the file's LineCounter. This is what turns an ajv instancePath into `file:line:col`.
  */
-import { isAlias, isMap, isNode, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yaml } from './lazy-yaml.js';
 import type { FieldPath } from './field-path.js';
 
 /** Anchor says whether a problem is about a mapping key (unknown field) or its value. */
@@ -34,6 +35,7 @@ export function findNode(doc: Document, path: FieldPath, renames: KeyRenames = {
 }
 
 function childOf(node: Node, segment: string | number, renames: KeyRenames): Omit<NodeMatch, 'complete'> | undefined {
+  const { isMap, isNode, isScalar, isSeq } = yaml();
   if (isSeq(node)) {
     const item = typeof segment === 'number' ? node.items[segment] : undefined;
     return isNode(item) ? { value: item, key: undefined } : undefined;
@@ -48,12 +50,12 @@ function childOf(node: Node, segment: string | number, renames: KeyRenames): Omi
 }
 
 function resolve(doc: Document, node: Node | undefined): Node | undefined {
-  if (node !== undefined && isAlias(node)) return asNode(node.resolve(doc));
+  if (node !== undefined && yaml().isAlias(node)) return asNode(node.resolve(doc));
   return node;
 }
 
 function asNode(value: unknown): Node | undefined {
-  return isNode(value) ? value : undefined;
+  return yaml().isNode(value) ? value : undefined;
 }
 
 /**
@@ -74,6 +76,7 @@ export function locateOffset(doc: Document, path: FieldPath, anchor: Anchor, ren
 
 /** A problem with a whole block mapping or sequence reads best at its key (`credentials:`). */
 function isBlockCollection(node: Node | undefined): boolean {
+  const { isMap, isSeq } = yaml();
   return (isMap(node) || isSeq(node)) && !node.flow;
 }
 

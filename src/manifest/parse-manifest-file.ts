@@ -4,8 +4,9 @@
  * and an empty document (a trailing `---`, only comments) is skipped. Anchors, aliases and `<<`
  * merge keys are allowed, so that systems can share a block of settings.
  */
-import { LineCounter, isScalar, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import type { Document, LineCounter, YAMLError } from 'yaml';
 import { fastParseDocuments } from './fast-yaml/fast-parse.js';
+import { yaml } from './lazy-yaml.js';
 import { positionOf } from './node-location.js';
 import type { ManifestDocument } from './manifest-document.js';
 import type { Diagnostic } from './types.js';
@@ -50,8 +51,8 @@ function parseFast(text: string, file: string, absoluteFile: string): ParsedFile
 
 /** parseReference is the full `yaml` parse: every syntax problem, anchors, merge keys, tags. */
 function parseReference(text: string, file: string, absoluteFile: string): ParsedFile {
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, ...YAML_OPTIONS });
+  const lineCounter = new (yaml().LineCounter)();
+  const parsed = yaml().parseAllDocuments(text, { lineCounter, ...YAML_OPTIONS });
   const result: ParsedFile = { documents: [], diagnostics: [] };
   if ('empty' in parsed) {
     result.diagnostics.push(...parsed.errors.map((e) => syntaxDiagnostic(e, file, lineCounter)));
@@ -94,7 +95,7 @@ function toPlainValue(doc: Document.Parsed, file: string, lineCounter: LineCount
 
 function recursiveAliases(doc: Document.Parsed, file: string, lineCounter: LineCounter): Diagnostic[] {
   const found: Diagnostic[] = [];
-  visit(doc, {
+  yaml().visit(doc, {
     Alias(_key, alias, path) {
       const target = alias.resolve(doc);
       if (!target || !path.includes(target as never)) return;
@@ -127,9 +128,9 @@ function pinpoint(error: YAMLError, doc: Document.Parsed | undefined): { offset:
 /** keyAt names the scalar key that starts at `offset` (yaml reports duplicates at the key). */
 function keyAt(doc: Document.Parsed, offset: number): string | undefined {
   let name: string | undefined;
-  visit(doc, {
+  yaml().visit(doc, {
     Pair(_key, pair) {
-      if (isScalar(pair.key) && pair.key.range?.[0] === offset) name = String(pair.key.value);
+      if (yaml().isScalar(pair.key) && pair.key.range?.[0] === offset) name = String(pair.key.value);
     },
   });
   return name;
@@ -141,7 +142,7 @@ function keyAt(doc: Document.Parsed, offset: number): string | undefined {
  */
 function unclosedQuoteStart(doc: Document.Parsed, errorOffset: number): number | undefined {
   let start: number | undefined;
-  visit(doc, {
+  yaml().visit(doc, {
     Scalar(_key, node) {
       const range = node.range;
       if (!range || (node.type !== 'QUOTE_DOUBLE' && node.type !== 'QUOTE_SINGLE')) return;

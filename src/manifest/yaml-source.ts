@@ -4,7 +4,9 @@
  * built only on first use: a file whose documents are all valid is then never composed by `yaml`,
  * and a diagnostic or a locateField still gets the exact node it names.
  */
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yaml } from './lazy-yaml.js';
+import { LineStarts } from './line-starts.js';
 
 /** YAML_OPTIONS are the reference parser's options, for the first parse and a lazy one alike. */
 export const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, merge: true } as const;
@@ -34,7 +36,7 @@ export class YamlSource {
    */
   get lineCounter(): LineCounter {
     if (this.#lineCounter === undefined) {
-      const counter = new LineCounter();
+      const counter = new LineStarts();
       counter.addNewLine(0);
       for (let at = this.text.indexOf('\n'); at !== -1; at = this.text.indexOf('\n', at + 1)) counter.addNewLine(at + 1);
       this.#lineCounter = counter;
@@ -54,8 +56,8 @@ export class YamlSource {
 
   #parse(): Document.Parsed[] {
     if (this.#documents === undefined) {
-      const lineCounter = new LineCounter();
-      const parsed = parseAllDocuments(this.text, { lineCounter, ...YAML_OPTIONS });
+      const lineCounter = new (yaml().LineCounter)();
+      const parsed = yaml().parseAllDocuments(this.text, { lineCounter, ...YAML_OPTIONS });
       this.#documents = 'empty' in parsed ? [] : parsed;
       this.#lineCounter ??= lineCounter;
     }

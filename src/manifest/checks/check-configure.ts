@@ -3,10 +3,11 @@
  * recipe that does not parse would only fail minutes into a deployment, so it is checked here,
  * and the diagnostic points inside the recipe when it is a literal block (`configure: |`).
  */
-import { parseAllDocuments, isScalar, Scalar, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { formatFieldPath } from '../field-path.js';
 import { detached } from '../detached.js';
 import { fastParseDocuments } from '../fast-yaml/fast-parse.js';
+import { yaml } from '../lazy-yaml.js';
 import { findNode } from '../node-location.js';
 import { reportAtOffset, type ManifestDocument } from '../manifest-document.js';
 import { valueAt } from '../raw-value.js';
@@ -45,7 +46,7 @@ function recipeProblems(recipe: string): Array<{ offset: number; message: string
     VALID_RECIPES.add(detached(recipe));
     return [];
   }
-  const docs = parseAllDocuments(recipe, { prettyErrors: false });
+  const docs = yaml().parseAllDocuments(recipe, { prettyErrors: false });
   const errors = 'empty' in docs ? docs.errors : docs.flatMap((d) => d.errors);
   return errors.map((e) => ({ offset: e.pos[0], message: `${e.message.replace(/\.$/, '')} (${e.code})` }));
 }
@@ -56,7 +57,7 @@ function recipeProblems(recipe: string): Array<{ offset: number; message: string
  */
 function offsetInRecipe(text: string, node: Node | undefined, recipeOffset: number, recipe: string): number {
   const start = node?.range?.[0] ?? 0;
-  if (!isScalar(node) || node.type !== Scalar.BLOCK_LITERAL) return start;
+  if (!yaml().isScalar(node) || node.type !== yaml().Scalar.BLOCK_LITERAL) return start;
   const before = recipe.slice(0, recipeOffset).split('\n');
   const line = before.length;
   const col = (before[before.length - 1] ?? '').length + 1;
