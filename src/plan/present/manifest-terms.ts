@@ -7,7 +7,7 @@
  * fields are left out of what is created, and shown as `(unset)` only when they change.
  * Pure, and a fallback for any path it does not know: the value as written by the driver.
  */
-import { stringify } from 'yaml';
+import { yaml } from '../../manifest/lazy-yaml.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../util/json.js';
 import type { FieldChange } from '../types.js';
 import { formatMegabytes, formatRate, formatSize, unitOf } from './sizes.js';
@@ -126,7 +126,7 @@ export function presentValue(value: JsonValue, field?: SizeField): string {
   if (field && typeof value === 'number') return field.format(value);
   if (typeof value === 'string') return /^[\w./:@+-]+$/.test(value) && !/^(true|false|null|[\d.]+)$/.test(value) ? value : JSON.stringify(value);
   if (typeof value !== 'object') return String(value);
-  const text = stringify(inManifestTerms(value), { collectionStyle: 'flow', lineWidth: 0 }).trim();
+  const text = yaml().stringify(inManifestTerms(value), { collectionStyle: 'flow', lineWidth: 0 }).trim();
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
