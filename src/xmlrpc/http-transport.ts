@@ -7,8 +7,12 @@
  *
  * Contract (what XmlRpcClient relies on; transport failures keep node:http's error codes so that
  * transport-errors.ts maps them as before):
- * - `post` resolves with the reply body of an HTTP 200 (gunzipped when `Content-Encoding: gzip`)
- *   and rejects with a ConvergeError for another status (httpError) or an unreadable gzip body;
+ * - `post` hands the body of an HTTP 200 (gunzipped when `Content-Encoding: gzip`) to the call's
+ *   BodyReader piece by piece as it arrives, and resolves with what the reader's `end()` returns;
+ *   it rejects with a ConvergeError for another status (httpError; the body is dropped unread),
+ *   an unreadable gzip body, or what the reader threw (from `write`, reported once the reply is
+ *   complete, or from `end`). The body is never held whole: a gzipped reply is unzipped as one
+ *   piece while it is small (under GZIP_STREAM_BYTES compressed), else as a stream;
  * - no reply within `timeoutMs` rejects with XMLRPC_TIMEOUT (timeoutError): as node:http's
  *   socket inactivity timeout, the clock starts when the call gets its connection and restarts
  *   with every piece of the reply (a native timer: undici's own timeouts tick every half second);
@@ -22,7 +26,7 @@
  * - URL credentials (`http://user:pass@host/`) are sent as HTTP Basic authorization, as node:http did.
  */
 import { createRequire } from 'node:module';
-import { gunzipSync } from 'node:zlib';
+import { createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
 import type { Dispatcher, Pool } from 'undici';
 import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
 import { timeoutError } from './transport-errors.js';
@@ -56,6 +60,22 @@ export interface HttpTransportOptions {
   where: string;
 }
 
+/**
+ * BodyReader consumes one reply body piece by piece (`write`) and gives the call's result at the
+ * end (`end`); either may throw to fail the call (the error is passed on as it is).
+ */
+export interface BodyReader<T> {
+  write(chunk: Buffer): void;
+  end(): T;
+}
+
+/**
+ * GZIP_STREAM_BYTES: a gzipped reply is gathered and unzipped at once (one zlib call: cheaper for
+ * the many small replies) until this many compressed bytes have come; a larger one is unzipped as
+ * a stream, so that neither its compressed nor its unzipped bytes are ever held whole.
+ */
+export const GZIP_STREAM_BYTES = 64 * 1024;
+
 export interface PostOptions {
   timeoutMs: number;
   signal?: AbortSignal | undefined;
@@ -83,10 +103,10 @@ export class HttpTransport {
     });
   }
 
-  /** post sends one XML-RPC document (a methodCall of `method`) and resolves with the reply body. */
-  post(method: string, xml: string, options: PostOptions): Promise<Buffer> {
-    return new Promise<Buffer>((resolve, reject) => {
-      const reply = new ReplyHandler(method, options, this.#where, resolve, reject);
+  /** post sends one XML-RPC document (a methodCall of `method`) and resolves with what `reader` made of the reply body. */
+  post<T>(method: string, xml: string, options: PostOptions, reader: BodyReader<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const reply = new ReplyHandler(method, options, this.#where, reader, resolve, reject);
       if (reply.settled) return;
       const dispatch: Dispatcher.DispatchOptions = {
         path: this.#path,
@@ -106,12 +126,18 @@ export class HttpTransport {
   }
 }
 
-/** ReplyHandler collects one reply (undici's DispatchHandlers) and settles the call's promise once. */
-class ReplyHandler implements Dispatcher.DispatchHandlers {
+/** ReplyHandler passes one reply's body to its reader (undici's DispatchHandlers) and settles the call's promise once. */
+class ReplyHandler<T> implements Dispatcher.DispatchHandlers {
   settled = false;
   #status = 0;
   #gzip = false;
-  #chunks: Buffer[] = [];
+  /** #zipped: a gzipped body's first bytes, gathered until GZIP_STREAM_BYTES; then #gunzip takes over. */
+  #zipped: Buffer[] = [];
+  #zippedBytes = 0;
+  #gunzip: Gunzip | undefined;
+  #readError: unknown;
+  /** #complete: the whole reply has arrived (undici is done with the request). */
+  #complete = false;
   #abort: ((error: Error) => void) | undefined;
   #abortedBy: Error | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -121,7 +147,8 @@ class ReplyHandler implements Dispatcher.DispatchHandlers {
     readonly method: string,
     readonly options: PostOptions,
     readonly where: string,
-    readonly resolve: (body: Buffer) => void,
+    readonly reader: BodyReader<T>,
+    readonly resolve: (result: T) => void,
     readonly reject: (error: unknown) => void,
   ) {
     const signal = options.signal;
@@ -132,8 +159,9 @@ class ReplyHandler implements Dispatcher.DispatchHandlers {
     }
     this.#onAbort = () => {
       this.#abortedBy = abortError();
-      if (this.#abort) this.#abort(this.#abortedBy);
-      else this.#fail(this.#abortedBy); // still queued: undici will call onConnect, which aborts
+      this.#gunzip?.destroy();
+      if (this.#abort && !this.#complete) this.#abort(this.#abortedBy);
+      else this.#fail(this.#abortedBy); // still queued (undici will call onConnect, which aborts), or the body is being unzipped
     };
     signal.addEventListener('abort', this.#onAbort, { once: true });
   }
@@ -146,6 +174,7 @@ class ReplyHandler implements Dispatcher.DispatchHandlers {
 
   #timeOut(): void {
     this.#abortedBy = timeoutError(this.method, this.options.timeoutMs, this.where);
+    this.#gunzip?.destroy();
     this.#abort?.(this.#abortedBy);
   }
 
@@ -162,25 +191,74 @@ class ReplyHandler implements Dispatcher.DispatchHandlers {
 
   onData(chunk: Buffer): boolean {
     this.#timer?.refresh();
-    this.#chunks.push(chunk);
+    if (this.#status !== 200 || this.settled || this.#abortedBy) return true; // an error status fails the call by itself
+    if (!this.#gzip) this.#read(chunk);
+    else if (this.#gunzip) this.#gunzip.write(chunk);
+    else {
+      this.#zipped.push(chunk);
+      this.#zippedBytes += chunk.length;
+      if (this.#zippedBytes >= GZIP_STREAM_BYTES) this.#startGunzip();
+    }
     return true;
   }
 
   onComplete(): void {
+    this.#complete = true;
+    if (this.#timer) clearTimeout(this.#timer); // the whole reply is here: what is left is our own work
     if (this.#status !== 200) return this.#fail(httpError(this.method, this.#status));
-    const raw = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
-    let body: Buffer;
-    try {
-      body = this.#gzip ? gunzipSync(raw) : raw;
-    } catch (error) {
-      return this.#fail(new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${this.method}: bad gzip body: ${(error as Error).message}`, { method: this.method }));
+    if (this.#gunzip) {
+      this.#gunzip.end(); // #finish once the last piece is unzipped
+      return;
     }
-    this.#settle();
-    this.resolve(body);
+    if (this.#gzip) {
+      let body: Buffer;
+      try {
+        body = gunzipSync(this.#zipped.length === 1 ? this.#zipped[0]! : Buffer.concat(this.#zipped));
+      } catch (error) {
+        return this.#fail(gzipError(this.method, error));
+      }
+      this.#zipped = [];
+      this.#read(body);
+    }
+    this.#finish();
   }
 
   onError(error: Error): void {
+    this.#gunzip?.destroy();
     this.#fail(this.#abortedBy ?? nodeError(error, this.method, this.options.timeoutMs, this.where));
+  }
+
+  /** #read hands a piece of the body to the reader; what it throws fails the call once the reply is complete. */
+  #read(chunk: Buffer): void {
+    if (this.#readError !== undefined) return;
+    try {
+      this.reader.write(chunk);
+    } catch (error) {
+      this.#readError = error;
+    }
+  }
+
+  #startGunzip(): void {
+    const gunzip = createGunzip();
+    this.#gunzip = gunzip;
+    gunzip.on('data', (piece: Buffer) => this.#read(piece));
+    gunzip.on('error', (error) => this.#fail(gzipError(this.method, error)));
+    gunzip.on('end', () => this.#finish());
+    for (const piece of this.#zipped) gunzip.write(piece);
+    this.#zipped = [];
+  }
+
+  #finish(): void {
+    if (this.settled) return;
+    if (this.#readError !== undefined) return this.#fail(this.#readError);
+    let result: T;
+    try {
+      result = this.reader.end();
+    } catch (error) {
+      return this.#fail(error);
+    }
+    this.#settle();
+    this.resolve(result);
   }
 
   #fail(error: unknown): void {
@@ -194,6 +272,10 @@ class ReplyHandler implements Dispatcher.DispatchHandlers {
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#onAbort) this.options.signal?.removeEventListener('abort', this.#onAbort);
   }
+}
+
+function gzipError(method: string, error: unknown): ConvergeError {
+  return new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${method}: bad gzip body: ${(error as Error).message}`, { method });
 }
 
 /** nodeError gives undici's failures the codes node:http used, so transport-errors.ts maps them alike. */
