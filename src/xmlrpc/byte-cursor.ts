@@ -24,6 +24,12 @@ const EMPTY = Buffer.alloc(0);
 /** Texts up to CACHED_LENGTH bytes go through the cache of CACHE_SLOTS entries (see #cached). */
 const CACHED_LENGTH = 40;
 const CACHE_SLOTS = 4096;
+/**
+ * CACHE is shared by all cursors (strings are immutable; one reply's texts serve the next reply's
+ * alike, and a cache per reply would cost more than it saves on small replies): at most
+ * CACHE_SLOTS texts of up to CACHED_LENGTH characters, about 300 kB.
+ */
+const CACHE: Array<string | undefined> = new Array<string | undefined>(CACHE_SLOTS);
 
 /** isSpace is fast-decoder's `/\s/` test on a code point (the non-ASCII fallback uses it). */
 function isSpace(c: number): boolean {
@@ -42,7 +48,6 @@ export class ByteCursor {
   #pos = 0;
   #final = false;
   #text = '';
-  readonly #cache: Array<string | undefined> = new Array<string | undefined>(CACHE_SLOTS);
   /** The last tag read by nextTag(). */
   code: TagCode = TAG_OTHER;
   closing = false;
@@ -178,14 +183,14 @@ export class ByteCursor {
     let hash = length;
     for (let i = from; i < to; i += 1) hash = (Math.imul(hash, 31) + buf[i]!) | 0;
     const slot = hash & (CACHE_SLOTS - 1);
-    const known = this.#cache[slot];
+    const known = CACHE[slot];
     if (known !== undefined && known.length === length) {
       let i = 0;
       while (i < length && known.charCodeAt(i) === buf[from + i]) i += 1;
       if (i === length) return known;
     }
     const text = buf.toString('latin1', from, to);
-    this.#cache[slot] = text;
+    CACHE[slot] = text;
     return text;
   }
 
