@@ -34,8 +34,25 @@ const CLOSE_NAME_OPEN_VALUE = ascii('</name><value>');
 const OPEN_VALUE = ascii('<value>');
 
 type Struct = { [key: string]: XmlRpcValue };
-/** Frame is an open array or struct (with the key of the member being read). */
-type Frame = { items: XmlRpcValue[]; struct?: undefined; key?: undefined } | { items?: undefined; struct: Struct; key: string };
+/** Frame is an open array, or an open struct: its members so far and the key of the member being read. */
+type Frame = { items: XmlRpcValue[]; members?: undefined; key?: undefined } | { items?: undefined; members: Array<[string, XmlRpcValue]>; key: string };
+
+/**
+ * structOf builds a struct from its members in order, as fast-decoder's `struct[key] = value`
+ * does (a repeated key keeps its first place and its last value; `__proto__` sets the prototype).
+ * V8 turns an object that gets more than a dozen properties by keyed stores into a dictionary,
+ * about 6 kB more for a XenAPI VM record of ~90 fields (8.6 kB against 0.8 kB: 41 MB against
+ * ~5 MB for 5,000 VMs); Object.fromEntries builds the same object with fast properties, and does
+ * so whenever no member is named `__proto__` (where the two differ).
+ */
+function structOf(members: Array<[string, XmlRpcValue]>): Struct {
+  if (members.length > 12 && !members.some(isProtoMember)) return Object.fromEntries(members) as Struct;
+  const struct: Struct = {};
+  for (const [key, value] of members) struct[key] = value;
+  return struct;
+}
+
+const isProtoMember = (member: [string, XmlRpcValue]): boolean => member[0] === '__proto__';
 
 export class StreamingResponseDecoder {
   readonly #cursor = new ByteCursor();
@@ -166,7 +183,7 @@ export class StreamingResponseDecoder {
         return;
       case S.STRUCT_MEMBER:
         if (code === T.TAG_STRUCT && closing) {
-          this.#pending = this.#stack.pop()!.struct!;
+          this.#pending = structOf(this.#stack.pop()!.members!);
           this.#state = S.VALUE_CLOSE;
         } else if (code === T.TAG_MEMBER && !closing) this.#state = S.MEMBER_NAME;
         else throw new XmlRpcDecodeError(`expected <member>, found <${this.#tagName(code)}>`);
@@ -199,7 +216,7 @@ export class StreamingResponseDecoder {
       this.#stack.push({ items: [] });
       this.#state = S.ARRAY_OPEN;
     } else if (code === T.TAG_STRUCT) {
-      this.#stack.push({ struct: {}, key: '' });
+      this.#stack.push({ members: [], key: '' });
       this.#state = S.STRUCT_MEMBER;
     } else if (code === T.TAG_NIL) {
       this.#state = S.NIL_CLOSE;
@@ -234,7 +251,7 @@ export class StreamingResponseDecoder {
       frame.items.push(value);
       this.#state = S.ARRAY_ITEM;
     } else {
-      frame.struct[frame.key] = value;
+      frame.members.push([frame.key, value]);
       this.#state = S.MEMBER_CLOSE;
     }
   }
