@@ -124,21 +124,23 @@ export class ByteCursor {
       const start = this.#pos;
       let q = start;
       let flags = 0;
+      let hash = 0;
       while (q < len) {
         const c = buf[q]!;
         if (c === LT) break;
         if (c === AMP) flags |= 1;
         else if (c >= 128) flags |= 2;
+        hash = (Math.imul(hash, 31) + c) | 0;
         q += 1;
       }
       if (q === len) {
         if (this.#final) throw new XmlRpcDecodeError('unexpected end of document');
         const cut = this.#safeCut(start, len, flags);
-        if (cut > start) this.#text += this.#decode(start, cut, flags);
+        if (cut > start) this.#text += this.#decode(start, cut, flags | 4);
         this.#pos = cut;
         return undefined;
       }
-      if (q > start) this.#text += this.#decode(start, q, flags);
+      if (q > start) this.#text += this.#decode(start, q, flags, hash);
       this.#pos = q;
       if (q + 1 >= len) return this.#needMore('unexpected end of document') || undefined;
       if (buf[q + 1] === BANG) {
@@ -165,24 +167,26 @@ export class ByteCursor {
     }
   }
 
-  /** #decode turns bytes [from, to) of text into a string, entities resolved (flags: 1 `&`, 2 non-ASCII). */
-  #decode(from: number, to: number, flags: number): string {
-    if (flags === 0 && to - from <= CACHED_LENGTH) return this.#cached(from, to);
+  /**
+   * #decode turns bytes [from, to) of text into a string, entities resolved (flags: 1 `&`,
+   * 2 non-ASCII, 4 not the whole run: no cache); `hash` is the run's hash (see #cached).
+   */
+  #decode(from: number, to: number, flags: number, hash = 0): string {
+    if (flags === 0 && to - from <= CACHED_LENGTH) return this.#cached(from, to, hash);
     const text = this.#buf.toString(flags & 2 ? 'utf8' : 'latin1', from, to);
     return flags & 1 ? unescapeXml(text) : text;
   }
 
   /**
-   * #cached returns the ASCII text of bytes [from, to) from a small cache of texts met before:
+   * #cached returns the ASCII text of bytes [from, to) (whose hash readText computed while
+   * scanning: h = h * 31 + byte) from a small cache of texts met before:
    * member names and values such as `OpaqueRef:NULL` repeat in every record of a list, so one
    * string serves them all (less to allocate, and less held by the decoded value).
    */
-  #cached(from: number, to: number): string {
+  #cached(from: number, to: number, hash: number): string {
     const buf = this.#buf;
     const length = to - from;
-    let hash = length;
-    for (let i = from; i < to; i += 1) hash = (Math.imul(hash, 31) + buf[i]!) | 0;
-    const slot = hash & (CACHE_SLOTS - 1);
+    const slot = (hash ^ (hash >>> 13) ^ length) & (CACHE_SLOTS - 1);
     const known = CACHE[slot];
     if (known !== undefined && known.length === length) {
       let i = 0;
