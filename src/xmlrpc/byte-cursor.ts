@@ -12,6 +12,7 @@
  * of one big string would). After `finish()`, running out of bytes is an error, as in the Cursor.
  */
 import { TAG_OTHER, codeOfName, tagCode, type TagCode } from './tag-codes.js';
+import { CACHED_LENGTH, cachedText } from './text-cache.js';
 import { XmlRpcDecodeError, unescapeXml } from './xml-cursor.js';
 
 const LT = 60;
@@ -21,15 +22,6 @@ const SLASH = 47;
 const BANG = 33;
 const QUESTION = 63;
 const EMPTY = Buffer.alloc(0);
-/** Texts up to CACHED_LENGTH bytes go through the cache of CACHE_SLOTS entries (see #cached). */
-const CACHED_LENGTH = 40;
-const CACHE_SLOTS = 4096;
-/**
- * CACHE is shared by all cursors (strings are immutable; one reply's texts serve the next reply's
- * alike, and a cache per reply would cost more than it saves on small replies): at most
- * CACHE_SLOTS texts of up to CACHED_LENGTH characters, about 300 kB.
- */
-const CACHE: Array<string | undefined> = new Array<string | undefined>(CACHE_SLOTS);
 
 /** isSpace is fast-decoder's `/\s/` test on a code point (the non-ASCII fallback uses it). */
 function isSpace(c: number): boolean {
@@ -172,30 +164,9 @@ export class ByteCursor {
    * 2 non-ASCII, 4 not the whole run: no cache); `hash` is the run's hash (see #cached).
    */
   #decode(from: number, to: number, flags: number, hash = 0): string {
-    if (flags === 0 && to - from <= CACHED_LENGTH) return this.#cached(from, to, hash);
+    if (flags === 0 && to - from <= CACHED_LENGTH) return cachedText(this.#buf, from, to, hash);
     const text = this.#buf.toString(flags & 2 ? 'utf8' : 'latin1', from, to);
     return flags & 1 ? unescapeXml(text) : text;
-  }
-
-  /**
-   * #cached returns the ASCII text of bytes [from, to) (whose hash readText computed while
-   * scanning: h = h * 31 + byte) from a small cache of texts met before:
-   * member names and values such as `OpaqueRef:NULL` repeat in every record of a list, so one
-   * string serves them all (less to allocate, and less held by the decoded value).
-   */
-  #cached(from: number, to: number, hash: number): string {
-    const buf = this.#buf;
-    const length = to - from;
-    const slot = (hash ^ (hash >>> 13) ^ length) & (CACHE_SLOTS - 1);
-    const known = CACHE[slot];
-    if (known !== undefined && known.length === length) {
-      let i = 0;
-      while (i < length && known.charCodeAt(i) === buf[from + i]) i += 1;
-      if (i === length) return known;
-    }
-    const text = buf.toString('latin1', from, to);
-    CACHE[slot] = text;
-    return text;
   }
 
   /** skip steps over `literal` (ASCII bytes) if the bytes here are exactly it (the canonical layout's shortcuts). */
