@@ -4,7 +4,9 @@
  * simulators run it) runs in a child process and answers three shapes; the parent's XmlRpcClient
  * makes N calls of each at a fixed concurrency and prints, per shape: µs of client CPU per call
  * (process.cpuUsage of this process, user + system), µs of server CPU per call (the child reports
- * its own process.cpuUsage through `bench.cpu`), calls/s and wall time.
+ * its own process.cpuUsage through `bench.cpu`), calls/s, wall time, and the client's peak RSS
+ * while the shape ran (sampled every 50 ms; RSS rarely shrinks, so read it shape after shape:
+ * `all` has up to `concurrency` 9 MB replies in flight at once).
  *
  * Shapes (calls per shape: --calls; for `all` 1/1000 of it, at least 4): `small` (a XenAPI-style
  * `{Status, Value}` answer to a two-string call), `record` (one XenAPI VM record, 9 kB of XML,
@@ -63,6 +65,8 @@ async function measure(client: XmlRpcClient, name: string, calls: number, concur
   const workers = Math.min(n, concurrency);
   await client.call(shape.method, shape.params); // warm the path (and the sockets) first
   const serverBefore = (await client.call('bench.cpu', [])) as number;
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let next = 0;
@@ -74,9 +78,10 @@ async function measure(client: XmlRpcClient, name: string, calls: number, concur
   }));
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(sampler);
   const serverCpu = ((await client.call('bench.cpu', [])) as number) - serverBefore;
   const perCall = (us: number) => (us / n).toFixed(1).padStart(15);
-  console.log(`${name.padEnd(7)} ${String(n).padStart(6)} ${perCall(cpu.user + cpu.system)} ${perCall(serverCpu)} ${rate(n / (wallMs / 1000)).padStart(8)} ${wallMs.toFixed(0).padStart(8)}`);
+  console.log(`${name.padEnd(7)} ${String(n).padStart(6)} ${perCall(cpu.user + cpu.system)} ${perCall(serverCpu)} ${rate(n / (wallMs / 1000)).padStart(8)} ${wallMs.toFixed(0).padStart(8)} ${(peakRss / 2 ** 20).toFixed(0).padStart(14)}`);
 }
 
 function rate(perSecond: number): string {
@@ -90,7 +95,7 @@ async function main(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const client = new XmlRpcClient({ url, maxSockets: concurrency, timeoutMs: 120_000 });
   console.log(`XML-RPC wire benchmark — ${values.calls} calls per shape (all: 1/1000 of them, at least 4), concurrency ${concurrency}${values['close-after-reply'] ? ', a connection per call' : ''}, node ${process.version}`);
-  console.log('shape    calls  client µs/call  server µs/call  calls/s  wall ms');
+  console.log('shape    calls  client µs/call  server µs/call  calls/s  wall ms  client peak MB');
   try {
     for (let round = 0; round < Number(values.rounds); round += 1) {
       for (const name of values.shapes!.split(',')) await measure(client, name, Number(values.calls), concurrency);

@@ -28,9 +28,9 @@
 import { readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
-import { decodeDateTime, decodeResponseNow, encodeCall, type DecodedResponse } from './codec.js';
-import { decodeMethodResponse } from './fast-decoder.js';
+import { encodeCall } from './codec.js';
 import { HttpTransport } from './http-transport.js';
+import { ResponseReader, type ReadResponse } from './response-reader.js';
 import { RateLimiter } from './rate-limiter.js';
 import { endpointText, transportError } from './transport-errors.js';
 import type { XmlRpcValue } from './value.js';
@@ -126,10 +126,9 @@ export class XmlRpcClient {
     }
     try {
       if (this.#limiter.limits) await this.#limiter.take(options.signal);
-      const body = await this.#post(method, encodeCall(method, params), options);
-      const decoded = decodeReply(method, body);
+      const decoded = await this.#post(method, encodeCall(method, params), options);
       if (!decoded.ok) {
-        const name = Number.isNaN(decoded.faultCode) ? faultNameOf(body) : undefined;
+        const name = decoded.faultName;
         const kind = this.#options.classifyFault?.(decoded.faultCode, decoded.faultString, name) ?? 'TERMINAL';
         throw new XmlRpcFaultError(kind, method, decoded.faultCode, decoded.faultString, name);
       }
@@ -152,9 +151,10 @@ export class XmlRpcClient {
     this.#options.onCall?.({ method, durationMs: Date.now() - started, outcome, ...(errorCode ? { errorCode } : {}) });
   }
 
-  #post(method: string, xml: string, options: CallOptions): Promise<Buffer> {
+  #post(method: string, xml: string, options: CallOptions): Promise<ReadResponse> {
     if (this.#closed) return Promise.reject(closedError());
-    return this.#transport.post(method, xml, { timeoutMs: options.timeoutMs ?? this.#options.timeoutMs ?? 60_000, signal: options.signal });
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 60_000;
+    return this.#transport.post(method, xml, { timeoutMs, signal: options.signal }, new ResponseReader(method));
   }
 }
 
@@ -167,20 +167,4 @@ function closedError(): Error {
 function trustedCas(options: XmlRpcClientOptions): Array<string | Buffer> | undefined {
   const cas = [...(options.caFile ? [readFileSync(options.caFile)] : []), ...(options.caPem ? [options.caPem] : [])];
   return cas.length > 0 ? cas : undefined;
-}
-
-/** decodeReply decodes a reply body; one that is not an XML-RPC response is XMLRPC_BAD_RESPONSE. */
-function decodeReply(method: string, body: Buffer): DecodedResponse {
-  try {
-    return decodeResponseNow(body);
-  } catch (error) {
-    throw new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${method}: unreadable reply: ${(error as Error).message}`, { method });
-  }
-}
-
-/** faultNameOf reads a fault's non-numeric faultCode (a name, as fedd sends) from the reply. */
-function faultNameOf(body: Buffer): string | undefined {
-  const { value } = decodeMethodResponse(body.toString('utf8'), decodeDateTime);
-  const code = (value as { faultCode?: XmlRpcValue } | undefined)?.faultCode;
-  return typeof code === 'string' ? code : undefined;
 }

@@ -56,7 +56,8 @@ function emptyScalar(name: string): XmlRpcValue {
   throw new XmlRpcDecodeError(`empty <${name}/>`);
 }
 
-function scalar(name: string, text: string, decodeDate: (text: string) => Date): XmlRpcValue {
+/** scalar reads a scalar's text by its (lower-cased) tag name; the streaming decoder shares it. */
+export function scalar(name: string, text: string, decodeDate: (text: string) => Date): XmlRpcValue {
   switch (name) {
     case 'string':
       return text;

@@ -7,8 +7,12 @@
  *
  * Contract (what XmlRpcClient relies on; transport failures keep node:http's error codes so that
  * transport-errors.ts maps them as before):
- * - `post` resolves with the reply body of an HTTP 200 (gunzipped when `Content-Encoding: gzip`)
- *   and rejects with a ConvergeError for another status (httpError) or an unreadable gzip body;
+ * - `post` hands the body of an HTTP 200 (gunzipped when `Content-Encoding: gzip`) to the call's
+ *   BodyReader piece by piece as it arrives, and resolves with what the reader's `end()` returns;
+ *   it rejects with a ConvergeError for another status (httpError; the body is dropped unread),
+ *   an unreadable gzip body, or what the reader threw (from `write`, reported once the reply is
+ *   complete, or from `end`). The body is never held whole: a gzipped reply is unzipped as one
+ *   piece while it is small (under GZIP_STREAM_BYTES compressed), else as a stream;
  * - no reply within `timeoutMs` rejects with XMLRPC_TIMEOUT (timeoutError): as node:http's
  *   socket inactivity timeout, the clock starts when the call gets its connection and restarts
  *   with every piece of the reply (a native timer: undici's own timeouts tick every half second);
@@ -22,10 +26,10 @@
  * - URL credentials (`http://user:pass@host/`) are sent as HTTP Basic authorization, as node:http did.
  */
 import { createRequire } from 'node:module';
-import { gunzipSync } from 'node:zlib';
 import type { Dispatcher, Pool } from 'undici';
-import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
-import { timeoutError } from './transport-errors.js';
+import { ReplyHandler, type BodyReader, type PostOptions } from './reply-handler.js';
+
+export { GZIP_STREAM_BYTES, httpError, type BodyReader, type PostOptions } from './reply-handler.js';
 
 const require = createRequire(import.meta.url);
 let poolClass: typeof Pool | undefined;
@@ -56,11 +60,6 @@ export interface HttpTransportOptions {
   where: string;
 }
 
-export interface PostOptions {
-  timeoutMs: number;
-  signal?: AbortSignal | undefined;
-}
-
 export class HttpTransport {
   readonly #pool: Pool;
   readonly #path: string;
@@ -83,10 +82,10 @@ export class HttpTransport {
     });
   }
 
-  /** post sends one XML-RPC document (a methodCall of `method`) and resolves with the reply body. */
-  post(method: string, xml: string, options: PostOptions): Promise<Buffer> {
-    return new Promise<Buffer>((resolve, reject) => {
-      const reply = new ReplyHandler(method, options, this.#where, resolve, reject);
+  /** post sends one XML-RPC document (a methodCall of `method`) and resolves with what `reader` made of the reply body. */
+  post<T>(method: string, xml: string, options: PostOptions, reader: BodyReader<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const reply = new ReplyHandler(method, options, this.#where, reader, resolve, reject);
       if (reply.settled) return;
       const dispatch: Dispatcher.DispatchOptions = {
         path: this.#path,
@@ -104,132 +103,4 @@ export class HttpTransport {
   close(reason: Error): void {
     this.#pool.destroy(reason).catch(() => undefined);
   }
-}
-
-/** ReplyHandler collects one reply (undici's DispatchHandlers) and settles the call's promise once. */
-class ReplyHandler implements Dispatcher.DispatchHandlers {
-  settled = false;
-  #status = 0;
-  #gzip = false;
-  #chunks: Buffer[] = [];
-  #abort: ((error: Error) => void) | undefined;
-  #abortedBy: Error | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  readonly #onAbort: (() => void) | undefined;
-
-  constructor(
-    readonly method: string,
-    readonly options: PostOptions,
-    readonly where: string,
-    readonly resolve: (body: Buffer) => void,
-    readonly reject: (error: unknown) => void,
-  ) {
-    const signal = options.signal;
-    if (!signal) return;
-    if (signal.aborted) {
-      this.#fail(abortError());
-      return;
-    }
-    this.#onAbort = () => {
-      this.#abortedBy = abortError();
-      if (this.#abort) this.#abort(this.#abortedBy);
-      else this.#fail(this.#abortedBy); // still queued: undici will call onConnect, which aborts
-    };
-    signal.addEventListener('abort', this.#onAbort, { once: true });
-  }
-
-  onConnect(abort: (error: Error) => void): void {
-    if (this.#abortedBy) return abort(this.#abortedBy);
-    this.#abort = abort;
-    this.#timer ??= setTimeout(() => this.#timeOut(), this.options.timeoutMs).unref();
-  }
-
-  #timeOut(): void {
-    this.#abortedBy = timeoutError(this.method, this.options.timeoutMs, this.where);
-    this.#abort?.(this.#abortedBy);
-  }
-
-  onHeaders(status: number, headers: Buffer[] | string[] | null): boolean {
-    this.#timer?.refresh();
-    if (status < 200) return true; // 1xx informational
-    this.#status = status;
-    for (let i = 0; headers && i + 1 < headers.length; i += 2) {
-      const name = headers[i]!;
-      if (name.length === 16 && name.toString().toLowerCase() === 'content-encoding') this.#gzip = headers[i + 1]!.toString().trim().toLowerCase() === 'gzip';
-    }
-    return true;
-  }
-
-  onData(chunk: Buffer): boolean {
-    this.#timer?.refresh();
-    this.#chunks.push(chunk);
-    return true;
-  }
-
-  onComplete(): void {
-    if (this.#status !== 200) return this.#fail(httpError(this.method, this.#status));
-    const raw = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
-    let body: Buffer;
-    try {
-      body = this.#gzip ? gunzipSync(raw) : raw;
-    } catch (error) {
-      return this.#fail(new ConvergeError('TERMINAL', 'XMLRPC_BAD_RESPONSE', `${this.method}: bad gzip body: ${(error as Error).message}`, { method: this.method }));
-    }
-    this.#settle();
-    this.resolve(body);
-  }
-
-  onError(error: Error): void {
-    this.#fail(this.#abortedBy ?? nodeError(error, this.method, this.options.timeoutMs, this.where));
-  }
-
-  #fail(error: unknown): void {
-    if (this.settled) return;
-    this.#settle();
-    this.reject(error);
-  }
-
-  #settle(): void {
-    this.settled = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    if (this.#onAbort) this.options.signal?.removeEventListener('abort', this.#onAbort);
-  }
-}
-
-/** nodeError gives undici's failures the codes node:http used, so transport-errors.ts maps them alike. */
-function nodeError(error: Error, method: string, timeoutMs: number, where: string): Error {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-      return timeoutError(method, timeoutMs, where);
-    case 'ERR_SSL_WRONG_VERSION_NUMBER':
-    case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
-    case 'ERR_SSL_UNKNOWN_PROTOCOL':
-      return withCode(error, 'EPROTO');
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return withCode(error, 'ETIMEDOUT');
-    case 'UND_ERR_SOCKET': {
-      const cause = (error.cause as NodeJS.ErrnoException | undefined)?.code;
-      return withCode(error, cause ?? 'ECONNRESET');
-    }
-    case 'UND_ERR_ABORTED':
-    case 'UND_ERR_DESTROYED':
-    case 'UND_ERR_CLOSED':
-      return abortError();
-    default:
-      return error;
-  }
-}
-
-function withCode(error: Error, code: string): Error {
-  return Object.assign(new Error(error.message, { cause: error }), { code });
-}
-
-function abortError(): Error {
-  return Object.assign(new Error('the call was aborted'), { name: 'AbortError' });
-}
-
-export function httpError(method: string, status: number): ConvergeError {
-  const kind: ErrorKind = status === 429 || status >= 500 ? 'TRANSIENT' : status === 401 || status === 403 ? 'UNAUTHORIZED' : 'TERMINAL';
-  return new ConvergeError(kind, `XMLRPC_HTTP_${status}`, `${method}: HTTP ${status}`, { method, status });
 }
