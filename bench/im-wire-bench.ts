@@ -52,6 +52,8 @@ try {
     'bare-net': bareCall(url, true),
     'bare-net-plain': bareCall(url, false),
   };
+  // One read of every infrastructure first: the simulator prints an export's sim_state once per change.
+  await readAll(ids, ways['xmlrpc-client']!);
   console.log(`IM wire: ${n} infrastructures (2 VMs each), GetInfrastructureState + ExportInfrastructure each, ${IN_FLIGHT} in flight, node ${process.version}`);
   console.log('way              round   client CPU/inf   sim CPU/inf     wall');
   for (let round = 1; round <= Number(values.rounds); round += 1) {
