@@ -2,8 +2,9 @@
  * A tolerant reader for the RADL IM sends back (GetInfrastructureRADL, GetVMInfo). It is not a
  * validator (IM validates what we send); it only extracts what observe needs: the description
  * marker, networks, systems with their features, configure recipes and deploy lines. Nested
- * `contains (...)` and `soft N (...)` groups are skipped.
+ * `contains (...)` and `soft N (...)` groups are skipped. Tokens come from radl-tokens.ts.
  */
+import { tokenize, type Token } from './radl-tokens.js';
 
 export type RadlValue = string | number | string[];
 
@@ -23,30 +24,6 @@ export interface RadlSentence {
   recipe?: string;
   /** count is the VM count of a deploy sentence. */
   count?: number;
-}
-
-type Token = { t: 'id' | 'str' | 'num' | 'op' | 'punct' | 'raw'; v: string };
-
-const TOKEN = /\s+|#[^\n]*|@begin\n?([\s\S]*?)\n?@end|'((?:\\.|[^'\\])*)'|(\d+(?:\.\d+)?)|([a-zA-Z_.][\w.-]*)|(<=|>=|=|<|>)|([()[\],])/y;
-
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < text.length) {
-    const at = TOKEN.lastIndex;
-    const m = TOKEN.exec(text);
-    if (!m) {
-      TOKEN.lastIndex = at + 1; // skip a character the reader does not know
-      continue;
-    }
-    if (m[1] !== undefined) tokens.push({ t: 'raw', v: m[1] });
-    else if (m[2] !== undefined) tokens.push({ t: 'str', v: m[2].replace(/\\'/g, "'") });
-    else if (m[3] !== undefined) tokens.push({ t: 'num', v: m[3] });
-    else if (m[4] !== undefined) tokens.push({ t: 'id', v: m[4] });
-    else if (m[5] !== undefined) tokens.push({ t: 'op', v: m[5] });
-    else if (m[6] !== undefined) tokens.push({ t: 'punct', v: m[6] });
-  }
-  return tokens;
 }
 
 const KEYWORDS = new Set(['network', 'system', 'configure', 'deploy', 'description', 'contextualize', 'ansible']);
