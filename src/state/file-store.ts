@@ -66,6 +66,7 @@ export class FileStateStore implements StateStore, StateTransfer {
   async write(snapshot: StateSnapshot, expectedSerial: number): Promise<StateSnapshot> {
     return runExclusive(`state:${resolvePath(this.path)}`, async () => {
       await this.fence();
+      await this.journal.sync(); // the journal's resolves are durable before any state that follows from them
       const previous = await readTextIfExists(this.path);
       const stored = previous === undefined ? undefined : parseSnapshot(previous.text, this.path);
       this.checkExpected(snapshot, stored, expectedSerial);
