@@ -1,0 +1,95 @@
+/**
+ * NameReads (src/backends/xenapi/api/name-reads.ts): the creates that start together share one
+ * read of the VMs with their names, and no caller is answered by a read sent before it asked
+ * (the clone's `before` list stays as fresh as a read of its own).
+ */
+import { describe, expect, it } from 'vitest';
+import { MAX_NAMES, NameReads, nameExpression } from '../../src/backends/xenapi/api/name-reads.js';
+
+interface Read {
+  names: string[];
+  answer(found: Array<[string, string]>): void;
+  fail(error: Error): void;
+}
+
+function fakeReads(): { reads: Read[]; names: NameReads } {
+  const reads: Read[] = [];
+  const names = new NameReads(
+    (asked) =>
+      new Promise((resolve, reject) => {
+        reads.push({ names: asked, answer: resolve, fail: reject });
+      }),
+  );
+  return { reads, names };
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const never = new AbortController().signal;
+
+describe('NameReads', () => {
+  it('reads the names asked in one turn with one call and answers each with its own uuids', async () => {
+    const { reads, names } = fakeReads();
+    const asked = ['a', 'b', 'c', 'a'].map((name) => names.uuidsNamed(name, never));
+    await tick();
+    expect(reads.map((r) => r.names)).toEqual([['a', 'b', 'c']]);
+    reads[0]!.answer([['a', 'u1'], ['c', 'u2'], ['a', 'u3']]);
+    expect(await Promise.all(asked)).toEqual([['u1', 'u3'], [], ['u2'], ['u1', 'u3']]);
+  });
+
+  it('answers a name asked while a read is in flight with the next read, sent after it asked', async () => {
+    const { reads, names } = fakeReads();
+    const first = names.uuidsNamed('a', never);
+    await tick();
+    const late = names.uuidsNamed('a', never); // the in-flight read was sent before this call
+    await tick();
+    expect(reads).toHaveLength(1);
+    reads[0]!.answer([]);
+    expect(await first).toEqual([]);
+    await tick();
+    expect(reads.map((r) => r.names)).toEqual([['a'], ['a']]);
+    reads[1]!.answer([['a', 'appeared-meanwhile']]);
+    expect(await late).toEqual(['appeared-meanwhile']);
+  });
+
+  it('fails every caller of a failed read, and reads again for later callers', async () => {
+    const { reads, names } = fakeReads();
+    const both = [names.uuidsNamed('a', never), names.uuidsNamed('b', never)];
+    await tick();
+    reads[0]!.fail(new Error('connection reset'));
+    for (const p of both) await expect(p).rejects.toThrow('connection reset');
+    const again = names.uuidsNamed('a', never);
+    await tick();
+    reads[1]!.answer([['a', 'u']]);
+    expect(await again).toEqual(['u']);
+  });
+
+  it('rejects an aborted caller at once and still answers the others', async () => {
+    const { reads, names } = fakeReads();
+    const stop = new AbortController();
+    const cut = names.uuidsNamed('a', stop.signal);
+    const kept = names.uuidsNamed('b', never);
+    await tick();
+    stop.abort();
+    await expect(cut).rejects.toMatchObject({ code: 'ABORTED' });
+    reads[0]!.answer([['b', 'u']]);
+    expect(await kept).toEqual(['u']);
+    await expect(names.uuidsNamed('c', stop.signal)).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it(`reads at most ${MAX_NAMES} names at a time`, async () => {
+    const { reads, names } = fakeReads();
+    const all = Array.from({ length: MAX_NAMES + 5 }, (_, i) => names.uuidsNamed(`vm-${i}`, never));
+    await tick();
+    expect(reads.map((r) => r.names.length)).toEqual([MAX_NAMES]);
+    reads[0]!.answer([]);
+    await tick();
+    await tick();
+    expect(reads.map((r) => r.names.length)).toEqual([MAX_NAMES, 5]);
+    reads[1]!.answer([]);
+    expect(await Promise.all(all)).toHaveLength(MAX_NAMES + 5);
+  });
+
+  it('writes the where-expression of xapi\'s filter language', () => {
+    expect(nameExpression(['a', 'b'])).toBe('field "name__label" = "a" or field "name__label" = "b"');
+  });
+});
