@@ -4,7 +4,7 @@
  * (the clone's `before` list stays as fresh as a read of its own).
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_NAMES, NameReads, nameExpression } from '../../src/backends/xenapi/api/name-reads.js';
+import { MAX_IN_FLIGHT, MAX_NAMES, NameReads, nameExpression } from '../../src/backends/xenapi/api/name-reads.js';
 
 interface Read {
   names: string[];
@@ -36,19 +36,25 @@ describe('NameReads', () => {
     expect(await Promise.all(asked)).toEqual([['u1', 'u3'], [], ['u2'], ['u1', 'u3']]);
   });
 
-  it('answers a name asked while a read is in flight with the next read, sent after it asked', async () => {
+  it(`sends a read for names asked while reads are out, up to ${MAX_IN_FLIGHT}; then waits for one to end; never answers with a read sent earlier`, async () => {
     const { reads, names } = fakeReads();
     const first = names.uuidsNamed('a', never);
     await tick();
-    const late = names.uuidsNamed('a', never); // the in-flight read was sent before this call
+    const second = names.uuidsNamed('a', never); // the read out now was sent before this call
     await tick();
-    expect(reads).toHaveLength(1);
+    expect(reads.map((r) => r.names)).toEqual([['a'], ['a']]);
+    const third = names.uuidsNamed('b', never);
+    const fourth = names.uuidsNamed('a', never);
+    await tick();
+    expect(reads).toHaveLength(MAX_IN_FLIGHT); // both slots taken: b and a wait
     reads[0]!.answer([]);
     expect(await first).toEqual([]);
     await tick();
-    expect(reads.map((r) => r.names)).toEqual([['a'], ['a']]);
+    expect(reads.map((r) => r.names)).toEqual([['a'], ['a'], ['b', 'a']]);
     reads[1]!.answer([['a', 'appeared-meanwhile']]);
-    expect(await late).toEqual(['appeared-meanwhile']);
+    expect(await second).toEqual(['appeared-meanwhile']);
+    reads[2]!.answer([['a', 'appeared-meanwhile'], ['b', 'u']]);
+    expect(await Promise.all([third, fourth])).toEqual([['u'], ['appeared-meanwhile']]);
   });
 
   it('fails every caller of a failed read, and reads again for later callers', async () => {
@@ -78,15 +84,17 @@ describe('NameReads', () => {
 
   it(`reads at most ${MAX_NAMES} names at a time`, async () => {
     const { reads, names } = fakeReads();
-    const all = Array.from({ length: MAX_NAMES + 5 }, (_, i) => names.uuidsNamed(`vm-${i}`, never));
+    const all = Array.from({ length: 2 * MAX_NAMES + 5 }, (_, i) => names.uuidsNamed(`vm-${i}`, never));
     await tick();
-    expect(reads.map((r) => r.names.length)).toEqual([MAX_NAMES]);
+    await tick();
+    expect(reads.map((r) => r.names.length)).toEqual([MAX_NAMES, MAX_NAMES]);
     reads[0]!.answer([]);
-    await tick();
-    await tick();
-    expect(reads.map((r) => r.names.length)).toEqual([MAX_NAMES, 5]);
     reads[1]!.answer([]);
-    expect(await Promise.all(all)).toHaveLength(MAX_NAMES + 5);
+    await tick();
+    await tick();
+    expect(reads.map((r) => r.names.length)).toEqual([MAX_NAMES, MAX_NAMES, 5]);
+    reads[2]!.answer([]);
+    expect(await Promise.all(all)).toHaveLength(2 * MAX_NAMES + 5);
   });
 
   it('writes the where-expression of xapi\'s filter language', () => {
