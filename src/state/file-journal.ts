@@ -15,6 +15,7 @@
  * lines never interleave and `compact` can swap the file under the appenders safely. Across
  * processes the state lock makes the holder the only writer.
  */
+import { writeSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, truncate } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fsyncDir, hasCode, writeFileAtomic } from './atomic-file.js';
@@ -169,10 +170,15 @@ class JournalFile {
     }
   }
 
+  /**
+   * write appends `bytes` with write(2) called synchronously (into the page cache: ~10 µs of CPU
+   * for a batch, against ~40 µs through the thread pool), then fdatasyncs through the pool when
+   * `durable`: the fdatasync is what waits for the disk.
+   */
   private async write(bytes: Buffer, durable: boolean): Promise<void> {
     const handle = await this.appendHandle();
     for (let offset = 0; offset < bytes.length; ) {
-      offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+      offset += writeSync(handle.fd, bytes, offset, bytes.length - offset);
     }
     this.unsynced = true;
     if (durable) await this.datasync(handle);
