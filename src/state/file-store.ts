@@ -13,10 +13,11 @@
  * The check and the write are two steps, not one transaction as in PostgreSQL: a takeover landing
  * between them is not caught. Writes without the lock are allowed here, as they always were.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { ConvergeError } from '../errors/converge-error.js';
-import { readTextIfExists, writeFileAtomic } from './atomic-file.js';
+import { hasCode, readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { FileJournal } from './file-journal.js';
 import { FileLocker } from './file-lock.js';
 import type { HeldLock } from './held-lock.js';
@@ -66,6 +67,7 @@ export class FileStateStore implements StateStore, StateTransfer {
   async write(snapshot: StateSnapshot, expectedSerial: number): Promise<StateSnapshot> {
     return runExclusive(`state:${resolvePath(this.path)}`, async () => {
       await this.fence();
+      await this.journal.sync(); // the journal's resolves are durable before any state that follows from them
       const previous = await readTextIfExists(this.path);
       const stored = previous === undefined ? undefined : parseSnapshot(previous.text, this.path);
       this.checkExpected(snapshot, stored, expectedSerial);
@@ -116,13 +118,16 @@ export class FileStateStore implements StateStore, StateTransfer {
 
   /**
    * fence throws LEASE_LOST when this store took the lock and the lock file no longer names it, or
-   * the lock's signal fired (not renewed in time): after that nothing more is written.
+   * the lock's signal fired (not renewed in time): after that nothing more is written. It reads
+   * the lock file on every call (before every journal batch and state write), synchronously: a
+   * read of a few hundred bytes costs ~10 µs of CPU that way against ~150 µs through the thread
+   * pool (open, stat, read, close), and nothing else may run between the check and the write anyway.
    */
   private async fence(): Promise<void> {
     const held = this.held;
     if (held === undefined || held.isReleased) return;
-    const file = await readTextIfExists(`${this.path}.lock`);
-    if (file !== undefined && holderIdOf(file.text) === held.holder.id && !held.signal.aborted) return;
+    const text = readLockText(`${this.path}.lock`);
+    if (text !== undefined && holderIdOf(text) === held.holder.id && !held.signal.aborted) return;
     held.markLost();
     throw new ConvergeError(
       'CONFLICT',
@@ -150,5 +155,15 @@ export class FileStateStore implements StateStore, StateTransfer {
         { path: this.path, storedSerial, expectedSerial },
       );
     }
+  }
+}
+
+/** readLockText reads the lock file's text, undefined when there is none. */
+function readLockText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if (hasCode(error, 'ENOENT')) return undefined;
+    throw error;
   }
 }

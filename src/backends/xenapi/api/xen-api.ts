@@ -12,6 +12,10 @@ import {
 } from './records.js';
 import type { XenSession } from '../session/session.js';
 import { TaskWatcher } from './task-watcher.js';
+import { NameReads, nameExpression } from './name-reads.js';
+
+/** SHARED_READ: reads that serve many callers are not cut off by one caller's signal (each waiter watches its own). */
+const SHARED_READ = new AbortController().signal;
 
 /** GUEST_VMS selects every VM but dom0 and snapshots: the where-filter compares whole stored values, so map keys cannot be matched. */
 export const GUEST_VMS = 'field "is_control_domain" = "false" and field "is_a_snapshot" = "false"';
@@ -26,10 +30,18 @@ export class XenApi {
   readonly session: XenSession;
   readonly #tasks: TaskWatcher;
   readonly #destroying = new Set<Promise<void>>();
+  readonly #names = new NameReads(async (names) =>
+    [...(await this.vms(nameExpression(names), SHARED_READ)).values()].map((vm): [string, string] => [vm.nameLabel, vm.uuid]),
+  );
 
   constructor(session: XenSession) {
     this.session = session;
     this.#tasks = new TaskWatcher(session);
+  }
+
+  /** vmUuidsNamed: the uuids of the VMs named `name`, from a read sent after this call (shared with other names asked meanwhile: name-reads.ts). */
+  vmUuidsNamed(name: string, signal: AbortSignal): Promise<string[]> {
+    return this.#names.uuidsNamed(name, signal);
   }
 
   async vms(where: string, signal: AbortSignal): Promise<Map<string, XenVm>> {

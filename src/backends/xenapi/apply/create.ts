@@ -25,7 +25,8 @@ export async function createVm(actor: Actor, desired: DesiredObject): Promise<Ap
   const spec = desired.spec as unknown as XenVmSpec;
   const infra = parseKey(desired.key)?.infra ?? '';
   const template = await actor.lookup.template(spec.template, actor.signal);
-  const before = [...(await actor.api.vms(`field "name__label" = "${spec.name}"`, actor.signal)).values()].map((vm) => vm.uuid);
+  // Read after this point (with the names of the creates starting meanwhile: api/name-reads.ts), just before the clone.
+  const before = await actor.api.vmUuidsNamed(spec.name, actor.signal);
   const target = cloneTarget({ name: spec.name, template: spec.template, arch: spec.arch, before });
   // The clone's ref goes into the journal: a run killed before its marking is done lets the next
   // run find and mark exactly this VM (recover/recover-intents.ts).

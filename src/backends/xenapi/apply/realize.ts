@@ -49,10 +49,18 @@ function needsRestart(key: string, needs: string[]): ConvergeError {
  * provision turns the clone into a VM with its system disks. Shipped templates leave the SR of
  * their `disks` spec empty (`sr=""`, which xapi refuses with UUID_INVALID), as `xe vm-install`
  * fills it in: converge puts the Backend's SR there, in one `set_other_config`.
+ * A clone with neither a `disks` spec nor a `postinstall` script has nothing to create or run:
+ * provision only ends the template (xenapi.md §3), a database change, so it is made as a plain
+ * call (one round trip, no task to watch and destroy). A repeat after a lost reply that had
+ * landed is refused ONLY_PROVISION_TEMPLATE, which means done.
  */
 async function provision(actor: Actor, facts: VmFacts): Promise<void> {
   const { vm } = facts;
   const disks = vm.otherConfig.disks;
+  if (disks === undefined && vm.otherConfig.postinstall === undefined) {
+    await repeat(actor, 'VM.provision', `vm ${vm.uuid}`, [vm.ref], ['ONLY_PROVISION_TEMPLATE']);
+    return;
+  }
   if (disks !== undefined && /\bsr=""/.test(disks)) {
     const sr = await actor.lookup.sr(actor.signal);
     const otherConfig = { ...vm.otherConfig, disks: disks.replace(/\bsr=""/g, `sr="${sr.uuid}"`) };

@@ -11,7 +11,7 @@
 import type { XmlRpcValue } from '../../../../xmlrpc/value.js';
 import type { ClassSpec, FieldSpec, StoredValue } from '../schema/types.js';
 import { classSpec } from '../schema/index.js';
-import { matchWhere, nameEquality, parseWhere } from '../store/where.js';
+import { matchWhere, nameEqualities, parseWhere } from '../store/where.js';
 import { recordToWire, toWire } from '../wire/convert.js';
 import { printOnce } from '../wire/compact-xml.js';
 import { handleInvalid, NULL_REF, uuidInvalid, XenApiError } from '../wire/errors.js';
@@ -33,8 +33,8 @@ function listMessages(ctx: SimContext, spec: ClassSpec): MethodSpec[] {
   const c = spec.name;
   const where = (expr: string): string[] => {
     const parsed = parseWhere(expr);
-    const name = spec.fields.has('name_label') ? nameEquality(parsed) : undefined;
-    if (name !== undefined) return ctx.store.refsNamed(c, name);
+    const names = spec.fields.has('name_label') ? nameEqualities(parsed) : undefined;
+    if (names !== undefined) return names.length === 1 ? ctx.store.refsNamed(c, names[0]!) : [...new Set(names.flatMap((name) => ctx.store.refsNamed(c, name)))];
     return ctx.store.entries(c).filter(([, row]) => matchWhere(parsed, spec, row)).map(([ref]) => ref);
   };
   const records = (refs: string[]): XmlRpcValue => Object.fromEntries(refs.map((ref) => [ref, wireRecord(ctx, c, ref)]));

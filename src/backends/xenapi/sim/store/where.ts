@@ -170,3 +170,18 @@ export function nameEquality(expr: WhereExpr): string | undefined {
   if (isName(expr.right)) return literal(expr.left);
   return undefined;
 }
+
+/**
+ * nameEqualities: the literals of an expression made only of name equalities joined by `or`
+ * (a row matches iff its name is one of them, so the name index answers it: the union of each
+ * name's rows); undefined for any other expression.
+ */
+export function nameEqualities(expr: WhereExpr): string[] | undefined {
+  if (expr.op === 'or') {
+    const left = nameEqualities(expr.left);
+    const right = left && nameEqualities(expr.right);
+    return left && right ? [...left, ...right] : undefined;
+  }
+  const name = nameEquality(expr);
+  return name === undefined ? undefined : [name];
+}
