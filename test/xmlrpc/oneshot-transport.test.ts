@@ -138,7 +138,7 @@ describe('connection-per-call transport: replies', () => {
       Buffer.from('SSH-2.0-OpenSSH_9.2\r\n\r\n'),
       Buffer.concat([head('200 OK', ['Transfer-Encoding: gzip, chunked']), xml('x')]),
     ];
-    const s = await serve((socket) => socket.end(replies[s.heads.length - 1]));
+    const s = await serve((socket) => void socket.end(replies[s.heads.length - 1]!));
     oneshot(s.url);
     for (let i = 0; i < 3; i++) expect(await failure(client!.call('m', []))).toMatchObject({ code: 'XMLRPC_TRANSPORT', kind: 'TRANSIENT', details: { errno: 'ECONNRESET' } });
     expect(await failure(client!.call('m', []))).toMatchObject({ code: 'XMLRPC_BAD_RESPONSE', message: expect.stringMatching(/unsupported HTTP reply: a status line/) });
@@ -222,7 +222,7 @@ describe('connection-per-call transport: time, aborts, close, cap', () => {
 describe('connection-per-call transport: TLS and the gzip rule', () => {
   it('https: a trusted certificate works, an untrusted one is XMLRPC_TLS, plain HTTP behind https is EPROTO', async () => {
     const { certPem, keyPem } = await selfSignedCertificate({ commonName: 'localhost', serverNames: ['localhost', '127.0.0.1'] });
-    const s = await serve((socket) => socket.end(lengthReply(xml('secure'))), (l) => createTlsServer({ cert: certPem, key: keyPem }, l), 'https');
+    const s = await serve((socket) => void socket.end(lengthReply(xml('secure'))), (l) => createTlsServer({ cert: certPem, key: keyPem }, l), 'https');
     expect(await oneshot(s.url, { caPem: certPem }).call('m', [])).toBe('secure');
     client!.close();
     expect(await failure(oneshot(s.url).call('m', []))).toMatchObject({ code: 'XMLRPC_TLS' });
