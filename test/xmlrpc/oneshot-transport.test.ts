@@ -191,6 +191,17 @@ describe('connection-per-call transport: time, aborts, close, cap', () => {
     expect(s.connections()).toBe(2);
   });
 
+  it('the wait for a connection does not count toward the call\'s timeout', async () => {
+    const s = await serve(async (socket) => {
+      await wait(400);
+      socket.end(lengthReply(xml('served')));
+    });
+    oneshot(s.url, { maxSockets: 1, timeoutMs: 2000 });
+    const first = client!.call('m', []);
+    const queued = client!.call('m', [], { timeoutMs: 650 }); // waits ~400 ms for the socket, then its own ~400 ms: over 650 in all
+    expect(await Promise.all([first, queued])).toEqual(['served', 'served']);
+  });
+
   it('close() fails the calls in flight and queued with ABORTED and drops the sockets', async () => {
     let closed = 0;
     const s = await serve((socket) => void socket.on('close', () => (closed += 1)));
