@@ -5,7 +5,10 @@
  * per infrastructure the client's CPU (process.cpuUsage) and the simulator's CPU (its
  * /proc/<pid>/stat), and the wall, for:
  *
- *   xmlrpc-client  converge's XmlRpcClient (src/xmlrpc: undici Pool), as the IM driver uses it;
+ *   xmlrpc-client  converge's XmlRpcClient on its keep-alive pool (src/xmlrpc: undici Pool),
+ *                  asking for gzip: how the IM driver called before connectionPerCall;
+ *   oneshot        XmlRpcClient with connectionPerCall (oneshot-transport.ts), asking for gzip;
+ *   oneshot-plain  the same without gzip: how the IM driver calls a loopback IM now;
  *   bare-net       a bare connection per call on node:net (same request bytes and codec, gunzip,
  *                  a timer per call): the floor of a Node transport for a server that closes
  *                  after each reply, measured for comparison only (not a client of converge's);
@@ -39,7 +42,9 @@ const { values } = parseArgs({ options: { n: { type: 'string', default: '1000' }
 const n = Number(values.n);
 const sim = await startSimulator();
 try {
-  const client = new XmlRpcClient({ url: sim.url, maxSockets: IN_FLIGHT });
+  const client = new XmlRpcClient({ url: sim.url, maxSockets: IN_FLIGHT, acceptGzip: true });
+  const oneshot = new XmlRpcClient({ url: sim.url, maxSockets: IN_FLIGHT, acceptGzip: true, connectionPerCall: true });
+  const oneshotPlain = new XmlRpcClient({ url: sim.url, maxSockets: IN_FLIGHT, connectionPerCall: true });
   const ids: string[] = [];
   await inFlight(n, async () => {
     const [ok, id] = (await client.call('CreateInfrastructure', [RADL(ids.length), AUTH])) as [boolean, string];
@@ -49,6 +54,8 @@ try {
   const url = new URL(sim.url);
   const ways: Record<string, Call> = {
     'xmlrpc-client': (method, params) => client.call(method, params),
+    oneshot: (method, params) => oneshot.call(method, params),
+    'oneshot-plain': (method, params) => oneshotPlain.call(method, params),
     'bare-net': bareCall(url, true),
     'bare-net-plain': bareCall(url, false),
   };
@@ -70,6 +77,8 @@ try {
     }
   }
   client.close();
+  oneshot.close();
+  oneshotPlain.close();
 } finally {
   sim.stop();
 }

@@ -7,8 +7,9 @@ import type { ErrorKind } from '../errors/converge-error.js';
 import { XmlRpcClient, type XmlRpcClientOptions } from '../xmlrpc/client.js';
 import type { DriverDeps } from './driver-deps.js';
 
-export function clientForBackend(deps: DriverDeps, classifyFault?: (faultCode: number, faultString: string) => ErrorKind): XmlRpcClient {
-  return new XmlRpcClient({ url: deps.url, ...clientOptionsForBackend(deps, classifyFault) });
+/** clientForBackend builds the backend's client; `extra` adds a driver's own transport choices (IM: connectionPerCall). */
+export function clientForBackend(deps: DriverDeps, classifyFault?: (faultCode: number, faultString: string) => ErrorKind, extra: Partial<XmlRpcClientOptions> = {}): XmlRpcClient {
+  return new XmlRpcClient({ url: deps.url, ...clientOptionsForBackend(deps, classifyFault), ...extra });
 }
 
 /** clientOptionsForBackend are the client options without the URL (XenAPI follows a master). */

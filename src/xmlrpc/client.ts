@@ -18,6 +18,13 @@
  * certificate and key (fedd identifies callers by their certificate).
  * | aborted by the caller's signal, or by close()  | TERMINAL    | ABORTED               |
  *
+ * Transport: keep-alive connections (http-transport.ts, undici) unless `connectionPerCall`, which
+ * opens a connection per call (oneshot-transport.ts) for servers that close after every reply
+ * (IM); both keep the same contract. gzip: the client asks for gzipped replies
+ * (`Accept-Encoding: gzip`) only when the endpoint is not loopback (localhost, 127.0.0.0/8, ::1;
+ * loopback.ts): over loopback compressing costs CPU on both sides and saves nothing. `acceptGzip`
+ * forces it either way.
+ *
  * Transport messages name the endpoint (`endpointLabel` and the URL without credentials) and a
  * hint (transport-errors.ts). `close()` aborts the calls still in flight, so that nothing a
  * finished run started (a sibling read of a failed batch, a retry loop) outlives it.
@@ -30,6 +37,9 @@ import { setMaxListeners } from 'node:events';
 import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
 import { encodeCall } from './codec.js';
 import { HttpTransport } from './http-transport.js';
+import { isLoopbackHost } from './loopback.js';
+import { OneshotTransport } from './oneshot-transport.js';
+import type { BodyReader, PostOptions } from './reply-handler.js';
 import { ResponseReader, type ReadResponse } from './response-reader.js';
 import { RateLimiter } from './rate-limiter.js';
 import { endpointText, transportError } from './transport-errors.js';
@@ -56,6 +66,16 @@ export interface XmlRpcClientOptions {
   endpointLabel?: string;
   /** onCall observes every call's outcome (metrics, call counts in reports). */
   onCall?: (event: CallEvent) => void;
+  /** connectionPerCall: a new connection per call, for servers that close after every reply (IM). */
+  connectionPerCall?: boolean;
+  /** acceptGzip: ask for gzipped replies; default: only when the endpoint is not loopback. */
+  acceptGzip?: boolean;
+}
+
+/** Transport is what HttpTransport and OneshotTransport both offer (http-transport.ts's contract). */
+interface Transport {
+  post<T>(method: string, xml: string, options: PostOptions, reader: BodyReader<T>): Promise<T>;
+  close(reason: Error): void;
 }
 
 export interface CallEvent {
@@ -88,7 +108,7 @@ export class XmlRpcFaultError extends ConvergeError {
 export class XmlRpcClient {
   readonly url: URL;
   readonly #options: XmlRpcClientOptions;
-  readonly #transport: HttpTransport;
+  readonly #transport: Transport;
   readonly #limiter: RateLimiter;
   /** #signals are the callers' signals already freed of the listener limit (one run-wide signal is shared by all calls). */
   readonly #signals = new WeakSet<AbortSignal>();
@@ -99,8 +119,10 @@ export class XmlRpcClient {
     this.url = new URL(options.url);
     this.#options = options;
     this.#where = endpointText(this.url, options.endpointLabel);
-    this.#transport = new HttpTransport(this.url, {
+    const Kind = options.connectionPerCall ? OneshotTransport : HttpTransport;
+    this.#transport = new Kind(this.url, {
       connections: options.maxSockets ?? 16,
+      acceptGzip: options.acceptGzip ?? !isLoopbackHost(this.url.hostname),
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       where: this.#where,
       ...(this.url.protocol === 'https:'

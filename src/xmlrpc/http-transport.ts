@@ -58,6 +58,8 @@ export interface HttpTransportOptions {
   tls?: { ca?: Array<string | Buffer>; rejectUnauthorized: boolean; cert?: string; key?: string };
   /** where names the endpoint in timeout messages. */
   where: string;
+  /** acceptGzip: send `Accept-Encoding: gzip` (default true; XmlRpcClient decides, see its contract). */
+  acceptGzip?: boolean;
 }
 
 export class HttpTransport {
@@ -68,7 +70,7 @@ export class HttpTransport {
 
   constructor(url: URL, options: HttpTransportOptions) {
     this.#path = `${url.pathname}${url.search}`;
-    this.#headers = ['Content-Type', 'text/xml', 'Accept-Encoding', 'gzip', 'User-Agent', 'converge'];
+    this.#headers = ['Content-Type', 'text/xml', ...(options.acceptGzip === false ? [] : ['Accept-Encoding', 'gzip']), 'User-Agent', 'converge'];
     if (url.username || url.password) {
       const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
       this.#headers.push('Authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);

@@ -45,7 +45,7 @@ export class ImDriver implements Driver {
     // flight to keep every connection busy, few enough that replies do not pile up in memory.
     this.#parallel = limits.connections * 2;
     this.#mutateMs = timeouts.mutateMs;
-    this.#client = clientForBackend(deps, classifyImFault);
+    this.#client = clientForBackend(deps, classifyImFault, { connectionPerCall: true }); // IM closes after every reply: no keep-alive pool
     this.#api = new ImApi(this.#client, { auth: () => entries.map((e) => ({ ...e })), onRetry: retryReporter(deps), mutateTimeoutMs: timeouts.mutateMs });
   }
 
