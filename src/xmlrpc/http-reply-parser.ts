@@ -15,6 +15,7 @@
  *   other incomplete reply throws an Error with code ECONNRESET, as a dropped connection does.
  */
 import { ConvergeError } from '../errors/converge-error.js';
+import { socketError } from './transport-errors.js';
 
 /** HEAD_BYTES caps a reply's status line and headers together (node:http's default is 16 kB). */
 export const HEAD_BYTES = 64 * 1024;
@@ -57,7 +58,7 @@ export class HttpReplyParser {
   /** end: the peer closed the connection (see the contract). */
   end(): void {
     if (this.#state === State.ToEof) return this.#complete();
-    if (this.#state !== State.Done) throw Object.assign(new Error('the server closed the connection before the reply was complete'), { code: 'ECONNRESET' });
+    if (this.#state !== State.Done) throw socketError('the server closed the connection before the reply was complete', 'ECONNRESET');
   }
 
   /** #step consumes bytes of `chunk` from `at` in the current state; returns where it stopped. */

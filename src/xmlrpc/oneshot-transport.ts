@@ -27,6 +27,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { HttpReplyParser } from './http-reply-parser.js';
 import type { HttpTransportOptions } from './http-transport.js';
 import { ReplyHandler, type BodyReader, type PostOptions } from './reply-handler.js';
+import { socketError } from './transport-errors.js';
 
 /** Exchange is one call: its handler, and its socket once it has one. */
 interface Exchange {
@@ -107,7 +108,7 @@ export class OneshotTransport {
       socket.destroy();
       handler.onError(error);
     };
-    const connectTimer = setTimeout(() => fail(Object.assign(new Error(`connect timeout (${this.#options.connectTimeoutMs} ms)`), { code: 'ETIMEDOUT' })), this.#options.connectTimeoutMs).unref();
+    const connectTimer = setTimeout(() => fail(socketError(`connect timeout (${this.#options.connectTimeoutMs} ms)`, 'ETIMEDOUT')), this.#options.connectTimeoutMs).unref();
     socket.once(this.#https ? 'secureConnect' : 'connect', () => {
       clearTimeout(connectTimer);
       if (handler.settled) return void socket.destroy(); // aborted while connecting
@@ -133,7 +134,7 @@ export class OneshotTransport {
     socket.on('error', fail); // ReplyHandler gives TLS protocol errors the code EPROTO
     socket.on('close', () => {
       clearTimeout(connectTimer);
-      if (!failed && !parser.complete) fail(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
+      if (!failed && !parser.complete) fail(socketError('the connection closed before the reply was complete', 'ECONNRESET'));
       this.#release(exchange);
     });
   }

@@ -56,3 +56,12 @@ export function transportError(method: string, error: unknown, where: string): C
 export function timeoutError(method: string, timeoutMs: number, where: string): ConvergeError {
   return new ConvergeError('TRANSIENT', 'XMLRPC_TIMEOUT', `${method}: no reply within ${timeoutMs} ms from ${where} (spec.timeouts.call)`, { method, timeoutMs });
 }
+
+/**
+ * socketError is an Error carrying one of Node's socket error codes (ECONNRESET, ETIMEDOUT, …),
+ * for transports that detect those conditions themselves; transportError above maps it exactly
+ * as it maps the same failure reported by the socket. These are Node's codes, not converge's.
+ */
+export function socketError(message: string, nodeCode: 'ECONNRESET' | 'ETIMEDOUT'): Error {
+  return Object.assign(new Error(message), { code: nodeCode });
+}
