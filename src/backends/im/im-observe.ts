@@ -19,7 +19,7 @@ import { mapLimit } from '../../engine/semaphore.js';
 import type { AccessFacts, ObjectStatus, ObservedObject } from '../driver.js';
 import type { ImApi, ImInfrastructureState } from './im-api.js';
 import { normaliseRecipe, toMegabytes, type ImSpec, type ImSystem } from './im-spec.js';
-import { FAKE_SYSTEM, parseExport } from './im-export.js';
+import { FAKE_SYSTEM } from './im-export.js';
 import { feature, readRadl, type RadlSentence } from './radl-read.js';
 import { keyFilter, MARKER_ID, ownerFilter } from './radl-write.js';
 import { parseRadlSize } from './radl-units.js';
@@ -122,13 +122,12 @@ interface InfraSource {
  * the infrastructure being gone, a refusal or a transient one, falls back to GetInfrastructureRADL.
  */
 async function readSource(api: ImApi, infId: string, signal: AbortSignal): Promise<InfraSource> {
-  let text: string | undefined;
+  let exported: InfraSource | undefined;
   try {
-    text = await api.exportInfrastructure(infId, signal);
+    exported = await api.exportInfrastructure(infId, signal);
   } catch (error) {
     if (!isKind(error, 'TERMINAL') && !isKind(error, 'INVALID')) throw error;
   }
-  const exported = text === undefined ? undefined : parseExport(text);
   return exported ?? { radl: await api.radl(infId, signal) };
 }
 
