@@ -55,7 +55,7 @@ describe('IM observed objects', () => {
     const o = kept[7]!;
     expect(o.key).toBe('Infrastructure/a-rather-long-name-7');
     expect(o.spec).toMatchObject({ systems: { 'front-end-node-7': { image: 'one://cloud.example.org/images/7', interfaces: [{ network: 'private-network-7', dnsName: 'front-end-node-7.example.org' }] } } });
-    expect(o.access?.addresses[0]).toMatchObject({ ip: '2001:db8::7:1', dnsName: 'front-end-node-7.example.org' });
+    expect(o.access?.addresses?.[0]).toMatchObject({ ip: '2001:db8::7:1', dnsName: 'front-end-node-7.example.org' });
     // 40 RADL texts of 200 kB were read (8 MB); the objects hold a few kB each. Pinned texts would be > 4 MB.
     expect(held).toBeLessThan(2 * 2 ** 20);
   });
