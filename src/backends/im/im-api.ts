@@ -9,6 +9,7 @@ import { retryTransient } from '../../engine/backoff.js';
 import type { XmlRpcClient } from '../../xmlrpc/client.js';
 import { isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../xmlrpc/value.js';
 import { imError } from './im-errors.js';
+import { parseExport, type ExportedInfrastructure } from './im-export.js';
 
 export interface ImInfrastructureState {
   state: string;
@@ -57,10 +58,12 @@ export class ImApi {
 
   /**
    * exportInfrastructure is ExportInfrastructure(inf, delete = false): IM's serialization of the
-   * infrastructure, read-only with delete false (im-export.ts says what observe takes from it).
+   * infrastructure, read-only with delete false, reduced to what observe needs (im-export.ts;
+   * undefined when it is not IM's serialization). The text is parsed as soon as it is decoded
+   * and is never the value of a promise (see #call: keeping replies off long-lived objects).
    */
-  async exportInfrastructure(inf: string, signal: AbortSignal): Promise<string> {
-    return text('ExportInfrastructure', await this.#read('ExportInfrastructure', [inf, false, this.#auth()], signal));
+  async exportInfrastructure(inf: string, signal: AbortSignal): Promise<ExportedInfrastructure | undefined> {
+    return this.#read('ExportInfrastructure', [inf, false, this.#auth()], signal, (value) => parseExport(text('ExportInfrastructure', value)));
   }
 
   async contMsg(inf: string, signal: AbortSignal): Promise<string> {
@@ -99,21 +102,36 @@ export class ImApi {
 
   /** #mutate is never retried here: its outcome may be unknown; the engine observes instead. */
   #mutate(method: string, params: XmlRpcValue[], signal: AbortSignal): Promise<XmlRpcValue> {
-    return this.#call(method, params, signal, this.#mutateTimeoutMs);
+    return this.#call(method, params, signal, this.#mutateTimeoutMs) as Promise<XmlRpcValue>;
   }
 
-  #read(method: string, params: XmlRpcValue[], signal: AbortSignal): Promise<XmlRpcValue> {
-    return retryTransient(() => this.#call(method, params, signal), {
+  #read(method: string, params: XmlRpcValue[], signal: AbortSignal): Promise<XmlRpcValue>;
+  #read<T>(method: string, params: XmlRpcValue[], signal: AbortSignal, take: (value: XmlRpcValue) => T): Promise<T>;
+  #read(method: string, params: XmlRpcValue[], signal: AbortSignal, take?: (value: XmlRpcValue) => unknown): Promise<unknown> {
+    return retryTransient(() => this.#call(method, params, signal, undefined, take), {
       signal,
       onRetry: (error, attempt, delayMs) => this.#onRetry(method, error.code, attempt, delayMs),
     });
   }
 
-  async #call(method: string, params: XmlRpcValue[], signal: AbortSignal, timeoutMs?: number): Promise<XmlRpcValue> {
+  /**
+   * #call unwraps IM's envelope, and hands the value to `take` (if given) before anything else
+   * awaits it. Memory contract: a reply's value must not stay reachable from the objects made
+   * when the call was sent. Those (the transport's promises, the decoder's reply array) have
+   * often been promoted to V8's old space while the call waited for the server; an old object,
+   * even dead, keeps what it points to alive through every minor GC until the next full one, so
+   * a 15 kB export pointed to from one was promoted too (half of them were, at 5,000
+   * infrastructures: the largest part of a no-op pass's old-space growth). So the envelope array
+   * is emptied once read, and a large value is reduced by `take` here, so that the promises
+   * made before the wait are resolved with the reduced value only.
+   */
+  async #call(method: string, params: XmlRpcValue[], signal: AbortSignal, timeoutMs?: number, take?: (value: XmlRpcValue) => unknown): Promise<unknown> {
     const reply = await this.#client.call(method, params, { signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
     if (!Array.isArray(reply) || reply.length !== 2 || typeof reply[0] !== 'boolean') throw badType(method);
-    if (!reply[0]) throw imError(method, String(reply[1]));
-    return reply[1] as XmlRpcValue;
+    const [ok, value] = reply as [boolean, XmlRpcValue];
+    reply.length = 0; // the array is ours alone (the client returns it to this caller only)
+    if (!ok) throw imError(method, String(value));
+    return take ? take(value) : value;
   }
 }
 

@@ -18,6 +18,8 @@
  * are dropped as soon as this returns. The text never goes into an error message.
  */
 
+import { jsonMembers } from './json-members.js';
+
 /** FAKE_SYSTEM is the prefix of IM's placeholder systems for private networks (InfrastructureInfo.FAKE_SYSTEM). */
 export const FAKE_SYSTEM = 'F0000__FAKE_SYSTEM__';
 
@@ -30,9 +32,13 @@ export interface ExportedInfrastructure {
 
 type Json = Record<string, unknown>;
 
-/** parseExport extracts what observe needs; undefined when the text is not IM's serialization. */
+/**
+ * parseExport extracts what observe needs; undefined when the text is not IM's serialization.
+ * Only the `radl` and `vm_list` members are parsed (json-members.ts finds them); a text the
+ * member scan does not recognise is parsed whole, with the same outcome.
+ */
 export function parseExport(text: string): ExportedInfrastructure | undefined {
-  const outer = parseObject(text);
+  const outer = neededMembers(text);
   if (!outer || typeof outer.radl !== 'string' || !Array.isArray(outer.vm_list)) return undefined;
   const vmInfo = new Map<number, string>();
   for (const entry of outer.vm_list) {
@@ -42,6 +48,23 @@ export function parseExport(text: string): ExportedInfrastructure | undefined {
     if (typeof vm.info === 'string') vmInfo.set(vm.im_id, vm.info);
   }
   return { radl: outer.radl, vmInfo };
+}
+
+/** neededMembers: `radl` and `vm_list` of the export object, each parsed from its own slice. */
+function neededMembers(text: string): { radl?: unknown; vm_list?: unknown } | undefined {
+  const spans = jsonMembers(text);
+  if (!spans) return parseObject(text);
+  const out: { radl?: unknown; vm_list?: unknown } = {};
+  for (const name of ['radl', 'vm_list'] as const) {
+    const span = spans.get(name);
+    if (!span) continue;
+    try {
+      out[name] = JSON.parse(text.slice(span.start, span.end));
+    } catch {
+      return undefined; // a malformed member: not IM's serialization (whole-text parsing would refuse it too)
+    }
+  }
+  return out;
 }
 
 function parseObject(text: string): Json | undefined {

@@ -19,10 +19,11 @@ import { mapLimit } from '../../engine/semaphore.js';
 import type { AccessFacts, ObjectStatus, ObservedObject } from '../driver.js';
 import type { ImApi, ImInfrastructureState } from './im-api.js';
 import { normaliseRecipe, toMegabytes, type ImSpec, type ImSystem } from './im-spec.js';
-import { FAKE_SYSTEM, parseExport } from './im-export.js';
+import { FAKE_SYSTEM } from './im-export.js';
 import { feature, readRadl, type RadlSentence } from './radl-read.js';
 import { keyFilter, MARKER_ID, ownerFilter } from './radl-write.js';
 import { parseRadlSize } from './radl-units.js';
+import { own } from './own-text.js';
 
 /** ImVm is what observe learns about one VM; kept in ObservedObject.detail for update. */
 export interface ImVm {
@@ -102,7 +103,7 @@ export async function observeOne(api: ImApi, backend: string, owner: string, inf
   const marker = sentences.find((s) => s.keyword === 'description' && s.id === MARKER_ID);
   if (!marker || feature(marker, 'converge.owner')?.value !== owner) return { found: 'foreign', evidence: `infrastructure ${infId} does not carry this owner's marker` };
   if (state.state === 'deleting') return { found: 'deleting', evidence: `infrastructure ${infId} is being destroyed` };
-  const key = String(feature(marker, 'converge.key')?.value ?? '');
+  const key = own(String(feature(marker, 'converge.key')?.value ?? ''));
   const read = await readVms(api, infId, state, source, signal);
   const spec = specFrom(sentences, read.vms);
   const status = await statusOf(api, infId, state, read, spec, signal);
@@ -122,13 +123,12 @@ interface InfraSource {
  * the infrastructure being gone, a refusal or a transient one, falls back to GetInfrastructureRADL.
  */
 async function readSource(api: ImApi, infId: string, signal: AbortSignal): Promise<InfraSource> {
-  let text: string | undefined;
+  let exported: InfraSource | undefined;
   try {
-    text = await api.exportInfrastructure(infId, signal);
+    exported = await api.exportInfrastructure(infId, signal);
   } catch (error) {
     if (!isKind(error, 'TERMINAL') && !isKind(error, 'INVALID')) throw error;
   }
-  const exported = text === undefined ? undefined : parseExport(text);
   return exported ?? { radl: await api.radl(infId, signal) };
 }
 
@@ -155,7 +155,7 @@ async function readVms(api: ImApi, infId: string, state: ImInfrastructureState, 
       }
       const info = readRadl(text).find((s) => s.keyword === 'system');
       if (!info) return undefined;
-      return { id, system: info.id, state: state.vmStates[String(id)] ?? 'unknown', cpu: Number(feature(info, 'cpu.count')?.value ?? 0), memoryMB: memoryOf(info), addresses: addressesOf(info) };
+      return { id, system: own(info.id), state: state.vmStates[String(id)] ?? 'unknown', cpu: Number(feature(info, 'cpu.count')?.value ?? 0), memoryMB: memoryOf(info), addresses: addressesOf(info) };
     }),
   );
   return { vms: vms.filter((v): v is ImVm => v !== undefined), unreadable: unreadable.sort((a, b) => a - b) };
@@ -178,7 +178,7 @@ function addressesOf(system: RadlSentence): ImVm['addresses'] {
     const ip = feature(system, `net_interface.${i}.ip`)?.value;
     const dns = feature(system, `net_interface.${i}.dns_name`)?.value;
     if (ip === undefined && feature(system, `net_interface.${i}.connection`) === undefined) break;
-    if (typeof ip === 'string' && ip !== '') out.push({ ip, ...(typeof dns === 'string' && dns !== '' ? { dnsName: dns } : {}) });
+    if (typeof ip === 'string' && ip !== '') out.push({ ip: own(ip), ...(typeof dns === 'string' && dns !== '' ? { dnsName: own(dns) } : {}) });
   }
   return out;
 }
@@ -199,12 +199,13 @@ function specFrom(sentences: RadlSentence[], vms: ImVm[]): ImSpec {
   const spec: ImSpec = { networks: {}, systems: {}, deploy: {}, power: null };
   for (const s of sentences.filter((x) => x.keyword === 'network')) {
     const outports = feature(s, 'outports')?.value;
-    spec.networks[s.id] = { outbound: feature(s, 'outbound')?.value === 'yes', outports: typeof outports === 'string' && outports ? outports.split(',') : [] };
+    spec.networks[own(s.id)] = { outbound: feature(s, 'outbound')?.value === 'yes', outports: typeof outports === 'string' && outports ? outports.split(',').map(own) : [] };
   }
   for (const s of sentences.filter((x) => x.keyword === 'system')) {
     const mine = vms.filter((v) => v.system === s.id);
-    spec.systems[s.id] = systemFrom(s, mine, recipes.get(s.id) ?? null);
-    spec.deploy[s.id] = mine.length;
+    const id = own(s.id);
+    spec.systems[id] = systemFrom(s, mine, recipes.get(s.id) ?? null);
+    spec.deploy[id] = mine.length;
   }
   if (vms.length > 0) {
     const stopped = vms.filter((v) => v.state === 'stopped').length;
@@ -216,7 +217,7 @@ function specFrom(sentences: RadlSentence[], vms: ImVm[]): ImSpec {
 function systemFrom(s: RadlSentence, vms: ImVm[], configure: string | null): ImSystem {
   const text = (name: string): string | null => {
     const v = feature(s, name)?.value;
-    return typeof v === 'string' ? v : null;
+    return typeof v === 'string' ? own(v) : null;
   };
   const system: ImSystem = { arch: text('cpu.arch'), image: text('disk.0.image.url') ?? '', disks: [], interfaces: [], configure };
   for (let i = 0; text(`net_interface.${i}.connection`) !== null; i += 1) {
