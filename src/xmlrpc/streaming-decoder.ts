@@ -68,7 +68,13 @@ export class StreamingResponseDecoder {
       this.#cursor.finish();
       this.#run();
     }
-    return { fault: this.#fault, value: this.#result };
+    const response = { fault: this.#fault, value: this.#result };
+    // let go of what was read: the decoder may outlive the reply (held by a call's promise chain,
+    // promoted to old space while the call waited), and must not keep the value alive with it
+    this.#result = this.#pending = null;
+    this.#text = '';
+    this.#stack.length = 0;
+    return response;
   }
 
   #run(): void {

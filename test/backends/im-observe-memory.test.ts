@@ -2,7 +2,7 @@
  * Observed IM objects keep their strings without keeping the RADL texts they were read from: the
  * RADL reader's string values are V8 sliced strings into the whole stored RADL or VM RADL, and a
  * key, image URL or DNS name kept in an ObservedObject kept that text alive for the whole pass
- * (im-observe.ts copies them with own-text.ts). Each RADL here carries a 200 kB comment, so a
+ * (im-observe.ts copies them with src/util/own-string.ts). Each RADL here carries a 200 kB comment, so a
  * pinned text shows clearly; the observed objects themselves are a few kB.
  */
 import { setFlagsFromString } from 'node:v8';

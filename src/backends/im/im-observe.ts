@@ -23,7 +23,7 @@ import { FAKE_SYSTEM } from './im-export.js';
 import { feature, readRadl, type RadlSentence } from './radl-read.js';
 import { keyFilter, MARKER_ID, ownerFilter } from './radl-write.js';
 import { parseRadlSize } from './radl-units.js';
-import { own } from './own-text.js';
+import { own } from '../../util/own-string.js';
 
 /** ImVm is what observe learns about one VM; kept in ObservedObject.detail for update. */
 export interface ImVm {

@@ -5,6 +5,7 @@
  */
 import { isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
 import { badReply } from './errors.js';
+import { own } from '../../../util/own-string.js';
 
 export const NULL_REF = 'OpaqueRef:NULL';
 
@@ -81,16 +82,6 @@ export interface XenTask {
   progress: number;
   result: string;
   errorInfo: string[];
-}
-
-/**
- * own returns a copy of `text` that does not keep the reply it was cut from alive. A decoder's
- * substrings are V8 sliced strings pointing into the whole reply text: a uuid kept in a typed
- * record kept the 5,000-VM reply (tens of MB) alive with it, for as long as the inventory (or a
- * remembered task) lived. Short strings are copied by V8 anyway.
- */
-export function own(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 const str = (r: XmlRpcStruct, f: string): string => own(typeof r[f] === 'string' ? (r[f] as string) : String(r[f] ?? ''));

@@ -13,7 +13,7 @@ import { asConvergeError } from '../../../errors/converge-error.js';
 import { isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
 import type { ObserveHint } from '../../driver.js';
 import { isXenCode } from '../api/errors.js';
-import { own } from '../api/records.js';
+import { own } from '../../../util/own-string.js';
 import { MARK, type Inventory } from '../observe/inventory.js';
 import type { XenSession } from '../session/session.js';
 
