@@ -37,7 +37,7 @@ import { setMaxListeners } from 'node:events';
 import { ConvergeError, type ErrorKind } from '../errors/converge-error.js';
 import { encodeCall } from './codec.js';
 import { HttpTransport } from './http-transport.js';
-import { isLoopbackHost } from './loopback.js';
+import { isLoopbackHost } from '../util/loopback.js';
 import { OneshotTransport } from './oneshot-transport.js';
 import type { BodyReader, PostOptions } from './reply-handler.js';
 import { ResponseReader, type ReadResponse } from './response-reader.js';

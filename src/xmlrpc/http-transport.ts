@@ -29,8 +29,6 @@ import { createRequire } from 'node:module';
 import type { Dispatcher, Pool } from 'undici';
 import { ReplyHandler, type BodyReader, type PostOptions } from './reply-handler.js';
 
-export { GZIP_STREAM_BYTES, httpError, type BodyReader, type PostOptions } from './reply-handler.js';
-
 const require = createRequire(import.meta.url);
 let poolClass: typeof Pool | undefined;
 

@@ -8,7 +8,7 @@
  */
 import { ConvergeError } from '../errors/converge-error.js';
 import { decodeDateTime } from './codec.js';
-import type { BodyReader } from './http-transport.js';
+import type { BodyReader } from './reply-handler.js';
 import { StreamingResponseDecoder } from './streaming-decoder.js';
 import type { XmlRpcValue } from './value.js';
 

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { decodeCall, decodeResponse, encodeCall, encodeFault, encodeResponse } from '../../src/xmlrpc/codec.js';
 import { seededRandom } from '../../src/xmlrpc/sim/fault-rules.js';
 import type { XmlRpcValue } from '../../src/xmlrpc/value.js';
+import { randomXmlRpcValue } from '../helpers/xmlrpc-values.js';
 
 const require = createRequire(import.meta.url);
 const Deserializer = require('xmlrpc/lib/deserializer') as new () => {
@@ -37,20 +38,8 @@ async function oursResponse(xml: string): Promise<unknown> {
   }
 }
 
-function randomValue(random: () => number, depth = 0): XmlRpcValue {
-  const pick = Math.floor(random() * (depth > 2 ? 6 : 8));
-  const text = () => ['', 'plain', 'a<b & c>d', ']]> tricky', 'ünïcødé ✓', "quote'\"", '  spaced  ', 'line\nbreak'][Math.floor(random() * 8)]!;
-  switch (pick) {
-    case 0: return text();
-    case 1: return Math.floor((random() - 0.5) * 2 ** 31);
-    case 2: return (random() - 0.5) * 1e6;
-    case 3: return random() < 0.5;
-    case 4: return null;
-    case 5: return Buffer.from(text());
-    case 6: return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
-    default: return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, (_, i) => [`k${i}${text().trim()}`, randomValue(random, depth + 1)]));
-  }
-}
+const VALUE_OPTIONS = { texts: ['', 'plain', 'a<b & c>d', ']]> tricky', 'ünïcødé ✓', "quote'\"", '  spaced  ', 'line\nbreak'], dates: false };
+const randomValue = (random: () => number): XmlRpcValue => randomXmlRpcValue(random, VALUE_OPTIONS);
 
 describe('fast XML-RPC decoder', () => {
   it('agrees with the package on 500 random responses and calls', async () => {

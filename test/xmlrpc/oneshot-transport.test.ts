@@ -13,7 +13,7 @@ import { selfSignedCertificate } from '../../src/backends/fedd/sim/pki/certifica
 import type { ConvergeError } from '../../src/errors/converge-error.js';
 import { XmlRpcClient, type XmlRpcClientOptions } from '../../src/xmlrpc/client.js';
 import { encodeResponse } from '../../src/xmlrpc/codec.js';
-import { isLoopbackHost } from '../../src/xmlrpc/loopback.js';
+import { isLoopbackHost } from '../../src/util/loopback.js';
 import { GZIP_STREAM_BYTES } from '../../src/xmlrpc/reply-handler.js';
 
 let server: Server | undefined;

@@ -14,7 +14,7 @@ import type { ConvergeError } from '../../src/errors/converge-error.js';
 import { XmlRpcClient, type XmlRpcFaultError } from '../../src/xmlrpc/client.js';
 import { decodeDateTime, encodeFault, encodeResponse } from '../../src/xmlrpc/codec.js';
 import { decodeMethodResponse } from '../../src/xmlrpc/fast-decoder.js';
-import { GZIP_STREAM_BYTES } from '../../src/xmlrpc/http-transport.js';
+import { GZIP_STREAM_BYTES } from '../../src/xmlrpc/reply-handler.js';
 
 let server: Server | undefined;
 let client: XmlRpcClient | undefined;

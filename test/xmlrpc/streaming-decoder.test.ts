@@ -9,6 +9,7 @@ import { decodeMethodResponse } from '../../src/xmlrpc/fast-decoder.js';
 import { seededRandom } from '../../src/xmlrpc/sim/fault-rules.js';
 import { StreamingResponseDecoder } from '../../src/xmlrpc/streaming-decoder.js';
 import type { XmlRpcValue } from '../../src/xmlrpc/value.js';
+import { randomXmlRpcValue } from '../helpers/xmlrpc-values.js';
 
 type Outcome = { fault: boolean; value: XmlRpcValue } | { error: true };
 
@@ -39,21 +40,8 @@ function randomCuts(random: () => number, length: number, count: number): number
   return Array.from({ length: count }, () => Math.floor(random() * (length + 1))).sort((a, b) => a - b);
 }
 
-function randomValue(random: () => number, depth = 0): XmlRpcValue {
-  const texts = ['', 'plain', 'a<b & c>d', ']]> tricky', 'ünïcødé ✓ 𝄞', "quote'\"", '  spaced  ', 'line\nbreak', 'OpaqueRef:NULL', 'x'.repeat(70)];
-  const text = () => texts[Math.floor(random() * texts.length)]!;
-  switch (Math.floor(random() * (depth > 2 ? 7 : 9))) {
-    case 0: return text();
-    case 1: return Math.floor((random() - 0.5) * 2 ** 31);
-    case 2: return (random() - 0.5) * 1e6;
-    case 3: return random() < 0.5;
-    case 4: return null;
-    case 5: return Buffer.from(text());
-    case 6: return new Date(Math.floor(random() * 2e12 / 1000) * 1000);
-    case 7: return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
-    default: return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, (_, i) => [`k${i}${text().trim()}`, randomValue(random, depth + 1)]));
-  }
-}
+const VALUE_OPTIONS = { texts: ['', 'plain', 'a<b & c>d', ']]> tricky', 'ünïcødé ✓ 𝄞', "quote'\"", '  spaced  ', 'line\nbreak', 'OpaqueRef:NULL', 'x'.repeat(70)], dates: true };
+const randomValue = (random: () => number): XmlRpcValue => randomXmlRpcValue(random, VALUE_OPTIONS);
 
 /** perturb leaves the canonical layout at random (whitespace, comments, case, spaces in tags, bare text values). */
 function perturb(random: () => number, xml: string): string {

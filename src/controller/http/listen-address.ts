@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { ConvergeError } from '../../errors/converge-error.js';
+import { isLoopbackHost } from '../../util/loopback.js';
 
 export interface ListenAddress {
   host: string;
@@ -18,17 +19,10 @@ export function parseListenAddress(value: string, allowAny: boolean): ListenAddr
     throw new ConvergeError('INVALID', 'USAGE', `--listen ${value}: expected HOST:PORT, [IPv6]:PORT or PORT`);
   }
   const host = match[1] || match[2] || (value.includes(':') ? '0.0.0.0' : '127.0.0.1');
-  if (!allowAny && !isLoopback(host)) {
+  if (!allowAny && !isLoopbackHost(host)) {
     throw new ConvergeError('INVALID', 'USAGE', `--listen ${value}: ${host} is not a loopback address; add --listen-any to serve status and metrics beyond this machine`);
   }
   return { host, port };
-}
-
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
 }
 
 /** urlOf formats a bound address for logs and links. */
