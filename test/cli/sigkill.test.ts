@@ -3,6 +3,11 @@
  * it creates 20 infrastructures on an IM simulator that keeps running (a separate
  * `converge sim im` process, so calls in flight complete on the server after the client died).
  * Ten trials, then a clean run: everything converged, no duplicate, no orphan.
+ *
+ * A kill that lands after an intent is journaled and before its call leaves the process leaves
+ * an AddResource or RemoveResource that IM never saw; IM shows no sign of a call still launching
+ * VMs, so the next run waits for it until the backend's mutate timeout (10 min by default) before
+ * planning from what is live. The manifests set 30 s so that such a trial fits the test's time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -18,7 +23,7 @@ const TRIALS = 10;
 async function writeManifests(dir: string, url: string, variant = 0): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'im-auth.dat'), 'id = im; type = InfrastructureManager; username = crash; password = crash-test-pw\nid = dummy; type = Dummy\n');
-  const docs = [`apiVersion: converge/v1\nkind: Backend\nmetadata: {name: im}\nspec: {type: im, url: "${url}", credentials: {fromFile: im-auth.dat}, limits: {concurrency: 4}}`];
+  const docs = [`apiVersion: converge/v1\nkind: Backend\nmetadata: {name: im}\nspec: {type: im, url: "${url}", credentials: {fromFile: im-auth.dat}, limits: {concurrency: 4}, timeouts: {mutate: 30s}}`];
   for (let i = 0; i < COUNT; i += 1) {
     docs.push(
       `apiVersion: converge/v1\nkind: Infrastructure\nmetadata: {name: infra-${i}}\nspec:\n  backend: im\n  networks: [{name: net}]\n` +
