@@ -9,7 +9,7 @@
  *   npm run bench:compare -- --quick              # 1,000 only
  *   npm run bench:compare -- --counts 100,1000 --only im
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { measureScenario } from './harness.js';
 import { imScenario } from './im-bench.js';
 import { xenScenario } from './xen-bench.js';
@@ -17,13 +17,11 @@ import { findTerraform, measureTerraform, type TerraformFigures } from './terraf
 import { formatComparison, referenceCell, type CompareRow, type TerraformSource } from './compare-table.js';
 import type { ChildResult } from './harness-types.js';
 
-const { values } = parseArgs({
-  options: {
-    counts: { type: 'string', default: '1000,5000' },
-    only: { type: 'string', default: 'im,xen' },
-    quick: { type: 'boolean', default: false },
-    concurrency: { type: 'string' },
-  },
+const values = benchArgs(import.meta.url, {
+  counts: { type: 'string', default: '1000,5000' },
+  only: { type: 'string', default: 'im,xen' },
+  quick: { type: 'boolean', default: false },
+  concurrency: { type: 'string' },
 });
 
 const counts = values.quick ? [1000] : values.counts!.split(',').map(Number);

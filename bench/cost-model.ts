@@ -14,7 +14,7 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { openWorkspace } from '../src/workspace/open-workspace.js';
 import { converge } from '../src/engine/converge.js';
 import { silentSink } from '../src/engine/events.js';
@@ -27,7 +27,7 @@ import { xenScenario } from './xen-bench.js';
 import { planetlabScenario } from './planetlab-bench.js';
 import { totalCalls } from './harness-types.js';
 
-const { values } = parseArgs({ options: { small: { type: 'string', default: '2' }, large: { type: 'string', default: '10' } } });
+const values = benchArgs(import.meta.url, { small: { type: 'string', default: '2' }, large: { type: 'string', default: '10' } });
 const SMALL = Number(values.small);
 const LARGE = Number(values.large);
 

@@ -19,7 +19,8 @@
 import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { runChild } from './harness-child.js';
 import { criticalPath, describePath, latencyBoundMs, perPassCalls, type CriticalPath } from './critical-path.js';
 import { totalCalls, type ChildResult, type PassFigures, type Scenario } from './harness-types.js';
@@ -66,17 +67,15 @@ export async function derivePath(scenario: Scenario, o: MeasureOptions): Promise
 }
 
 export async function runBenchmark(scenario: Scenario): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      child: { type: 'boolean', default: false },
-      'call-log': { type: 'boolean', default: false },
-      n: { type: 'string', default: '10' },
-      counts: { type: 'string', default: '10,100,1000' },
-      latency: { type: 'string', default: '0' },
-      concurrency: { type: 'string' },
-      url: { type: 'string' },
-      'sim-args': { type: 'string', default: '' },
-    },
+  const values = benchArgs(scenario.self, {
+    child: { type: 'boolean', default: false },
+    'call-log': { type: 'boolean', default: false },
+    n: { type: 'string', default: '10' },
+    counts: { type: 'string', default: '10,100,1000' },
+    latency: { type: 'string', default: '0' },
+    concurrency: { type: 'string' },
+    url: { type: 'string' },
+    'sim-args': { type: 'string', default: '' },
   });
   const o: MeasureOptions = { latency: values.latency!, concurrency: Number(values.concurrency ?? scenario.defaultConcurrency ?? 16), simArgs: values['sim-args']! };
   if (values.child) {

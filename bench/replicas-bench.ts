@@ -19,21 +19,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { XmlRpcClient } from '../src/xmlrpc/client.js';
 import { startBenchCluster, type BenchCluster } from './pg-cluster.js';
 import { balanceLine, docs, pgBytes, resyncShares, sample, takeover, type ReplicaDoc } from './replica-figures.js';
 
-const { values } = parseArgs({
-  options: {
-    objects: { type: 'string', default: '1000' },
-    quiet: { type: 'string', default: '30' },
-    /** replicas: the replica counts to run `watch --sharded` with, one after another. */
-    replicas: { type: 'string', default: '1,3' },
-    /** no-reconcile skips part 1 (the file and PostgreSQL no-op `converge reconcile` runs). */
-    'no-reconcile': { type: 'boolean', default: false },
-  },
+const values = benchArgs(import.meta.url, {
+  objects: { type: 'string', default: '1000' },
+  quiet: { type: 'string', default: '30' },
+  /** replicas: the replica counts to run `watch --sharded` with, one after another. */
+  replicas: { type: 'string', default: '1,3' },
+  /** no-reconcile skips part 1 (the file and PostgreSQL no-op `converge reconcile` runs). */
+  'no-reconcile': { type: 'boolean', default: false },
 });
 const N = Number(values.objects);
 const QUIET_S = Number(values.quiet);

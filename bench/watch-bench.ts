@@ -18,7 +18,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { Session } from 'node:inspector';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller } from '../src/controller/controller.js';
@@ -28,19 +28,17 @@ import { startXenApiSimulator } from '../src/backends/xenapi/sim/index.js';
 import type { CallLog, CallLogEntry } from '../src/xmlrpc/sim/call-log.js';
 import { XmlRpcClient } from '../src/xmlrpc/client.js';
 
-const { values } = parseArgs({
-  options: {
-    objects: { type: 'string', default: '1000' },
-    samples: { type: 'string', default: '10' },
-    quiet: { type: 'string', default: '60' },
-    debounce: { type: 'string', default: '200ms' },
-    /** only: `edit` or `xen` runs one part (default both). */
-    only: { type: 'string', default: 'all' },
-    /** trace prints, per sample, when the controller's steps happened (ms after the edit or the drift). */
-    trace: { type: 'boolean', default: false },
-    /** profile: write a CPU profile of the drift samples (this process: controller and simulator) to this file. */
-    profile: { type: 'string' },
-  },
+const values = benchArgs(import.meta.url, {
+  objects: { type: 'string', default: '1000' },
+  samples: { type: 'string', default: '10' },
+  quiet: { type: 'string', default: '60' },
+  debounce: { type: 'string', default: '200ms' },
+  /** only: `edit` or `xen` runs one part (default both). */
+  only: { type: 'string', default: 'all' },
+  /** trace prints, per sample, when the controller's steps happened (ms after the edit or the drift). */
+  trace: { type: 'boolean', default: false },
+  /** profile: write a CPU profile of the drift samples (this process: controller and simulator) to this file. */
+  profile: { type: 'string' },
 });
 const TRACED = /"msg":"(manifests-loaded|pass-start|pass-done|backend-event)"/;
 /** marks are the traced log lines: [time, message], cleared per sample. */

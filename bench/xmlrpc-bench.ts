@@ -20,23 +20,21 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { XmlRpcClient } from '../src/xmlrpc/client.js';
 import { startXmlRpcServer } from '../src/xmlrpc/server.js';
 import type { XmlRpcValue } from '../src/xmlrpc/value.js';
 import { allRecords, vmRecord } from './xmlrpc-shapes.js';
 
-const { values } = parseArgs({
-  options: {
-    server: { type: 'boolean', default: false },
-    calls: { type: 'string', default: '10000' },
-    concurrency: { type: 'string', default: '16' },
-    shapes: { type: 'string', default: 'small,record,all' },
-    /** rounds repeats every shape; the figures printed are per round (noise shows as spread). */
-    rounds: { type: 'string', default: '1' },
-    /** close-after-reply: the server ends every connection after its reply (HTTP/1.0, as the IM simulator). */
-    'close-after-reply': { type: 'boolean', default: false },
-  },
+const values = benchArgs(import.meta.url, {
+  server: { type: 'boolean', default: false },
+  calls: { type: 'string', default: '10000' },
+  concurrency: { type: 'string', default: '16' },
+  shapes: { type: 'string', default: 'small,record,all' },
+  /** rounds repeats every shape; the figures printed are per round (noise shows as spread). */
+  rounds: { type: 'string', default: '1' },
+  /** close-after-reply: the server ends every connection after its reply (HTTP/1.0, as the IM simulator). */
+  'close-after-reply': { type: 'boolean', default: false },
 });
 
 const SHAPES: Record<string, { method: string; params: XmlRpcValue[]; reply: XmlRpcValue; callsFactor: number }> = {
