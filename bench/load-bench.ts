@@ -15,6 +15,8 @@
  *   npm run bench:load
  *   node dist/bench/load-bench.js --count 5000 --layouts one,each,hundred --repeat 3
  *   node --cpu-prof dist/bench/load-bench.js --child each --count 5000   # one layout, profiled
+ *   node dist/bench/load-bench.js --write DIR --layouts one --count 5000  # only write the tree (for
+ *                                       # timing the CLI: `converge validate DIR`, `plan DIR`)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     layouts: { type: 'string', default: 'one,each,hundred' },
     repeat: { type: 'string', default: '3' },
     child: { type: 'string' },
+    write: { type: 'string' },
   },
 });
 
@@ -197,6 +200,11 @@ async function main(): Promise<void> {
   const count = Number(values.count);
   const repeat = Math.max(1, Number(values.repeat));
   if (values.child !== undefined) return child(values.child as Layout, count, repeat);
+  if (values.write !== undefined) {
+    const layout = values.layouts!.split(',')[0] as Layout;
+    const files = await writeTree(values.write, layout, count);
+    return console.log(`wrote ${count} documents in ${files} files (${TITLES[layout]}) under ${values.write}`);
+  }
   const self = fileURLToPath(import.meta.url);
   console.log(`loading and validating ${count} documents (loadManifests, checkCredentials), node ${process.version}`);
   for (const layout of values.layouts!.split(',') as Layout[]) {

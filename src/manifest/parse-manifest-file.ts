@@ -6,6 +6,7 @@
  */
 import type { Document, LineCounter, YAMLError } from 'yaml';
 import { fastParseDocuments } from './fast-yaml/fast-parse.js';
+import { LazyDocument } from './lazy-document.js';
 import { yaml } from './lazy-yaml.js';
 import { positionOf } from './node-location.js';
 import type { ManifestDocument } from './manifest-document.js';
@@ -34,17 +35,7 @@ function parseFast(text: string, file: string, absoluteFile: string): ParsedFile
   const documents: ManifestDocument[] = [];
   for (const { value, rootOffset } of fast) {
     if (value === null || rootOffset === undefined) continue;
-    let doc: Document.Parsed | undefined;
-    documents.push({
-      file, absoluteFile, text, value, rootOffset,
-      get doc() {
-        return (doc ??= source.documentAt(rootOffset));
-      },
-      get lineCounter() {
-        return source.lineCounter;
-      },
-      checkable: true, diagnostics: [], superseded: [],
-    });
+    documents.push(new LazyDocument(file, absoluteFile, text, value, rootOffset, source));
   }
   return { documents, diagnostics: [] };
 }

@@ -38,6 +38,7 @@ export const PATTERN_PHRASES: Readonly<Record<string, string>> = {
 
 /** describeSchemaErrors maps ajv errors (verbose mode) to problems, without duplicates. */
 export function describeSchemaErrors(errors: readonly ErrorObject[]): SchemaProblem[] {
+  if (errors.length === 0) return []; // every valid document: skip building the filters and the set
   const problems = collapseAlternatives(errors.filter((e) => e.keyword !== 'if')).map(describe);
   const seen = new Set<string>();
   return problems.filter((p) => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CORE_AS_YAML_DOES } from '../../src/manifest/fast-yaml/core-tags.js';
 import { LineTable } from '../../src/manifest/fast-yaml/line-table.js';
 import { hasUnsafeSyntax } from '../../src/manifest/fast-yaml/fast-parse.js';
+import { hasUnsafeFlowEnd } from '../../src/manifest/fast-yaml/flow-ends.js';
 
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
@@ -63,6 +64,37 @@ describe('unsafe syntax, split into guarded alternatives', () => {
     expect(differences).toEqual([]);
     expect(matched).toBeGreaterThan(5000);
     expect(matched).toBeLessThan(19000);
+  });
+});
+
+/** The flow-end alternative as an expression, before hasUnsafeFlowEnd (issue 13, fourth round). */
+const FLOW_END = /^ *[\]}]|[\]}] *:(?:\s|$)/m;
+
+describe('flow ends found by visiting the brackets', () => {
+  it('decides exactly as the expression, with every line terminator and white space', () => {
+    const random = seeded(43);
+    const differences: string[] = [];
+    let matched = 0;
+    for (let n = 0; n < 20000; n += 1) {
+      const text = randomText(random, '  ]]}}::ab\n\r\t\v\f\u00a0\u1680\u2000\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\u180e\u0085', 12);
+      const before = FLOW_END.test(text);
+      if (before) matched += 1;
+      if (hasUnsafeFlowEnd(text) !== before) differences.push(JSON.stringify(text));
+    }
+    expect(differences).toEqual([]);
+    expect(matched).toBeGreaterThan(3000);
+    expect(matched).toBeLessThan(19000);
+  });
+
+  it('decides as the expression on every white-space or not code unit after a closing colon', () => {
+    const differences: string[] = [];
+    for (let c = 0; c < 0x10000; c += 1) {
+      const text = `]:${String.fromCharCode(c)}`;
+      if (hasUnsafeFlowEnd(text) !== FLOW_END.test(text)) differences.push(c.toString(16));
+      const line = `a${String.fromCharCode(c)}  }`;
+      if (hasUnsafeFlowEnd(line) !== FLOW_END.test(line)) differences.push(`line ${c.toString(16)}`);
+    }
+    expect(differences).toEqual([]);
   });
 });
 

@@ -26,6 +26,7 @@
  */
 import { loadAll, type State } from 'js-yaml';
 import { CORE_AS_YAML_DOES } from './core-tags.js';
+import { hasUnsafeFlowEnd } from './flow-ends.js';
 import { LineTable } from './line-table.js';
 
 /** FastDocument is one document's plain value and where its root mapping starts (if it is one). */
@@ -39,10 +40,11 @@ const UNSAFE_CHARACTERS = /[\r\t\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x
 /**
  * UNSAFE_SYNTAX: the alternatives of one expression, each run only on text that holds the character
  * it needs (a text matches the alternation exactly when it matches one of its alternatives).
- * `]` and `}` occur in most manifests (flow collections), the others rarely.
+ * `]` and `}` occur in most manifests (flow collections), the others rarely; their alternative
+ * (`/^ *[\]}]|[\]}] *:(?:\s|$)/m`) is decided by hasUnsafeFlowEnd, which visits only the brackets.
  */
-const UNSAFE_SYNTAX: ReadonlyArray<{ needs: RegExp; pattern: RegExp }> = [
-  { needs: /[\]}]/, pattern: /^ *[\]}]|[\]}] *:(?:\s|$)/m },
+const UNSAFE_SYNTAX: ReadonlyArray<{ needs: RegExp; pattern: { test(text: string): boolean } }> = [
+  { needs: /[\]}]/, pattern: { test: hasUnsafeFlowEnd } },
   { needs: /%/, pattern: /^%/m },
   { needs: /[&*!]/, pattern: /(?:^|[\s,[{:])[&*!]/m },
   { needs: /\?/, pattern: /(?:^|[\s,[{])\?(?:\s|$)/m },
