@@ -23,20 +23,18 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { readFileSync } from 'node:fs';
 import { hasErrors } from '../src/manifest/diagnostics.js';
 import { findManifestFiles } from '../src/manifest/find-manifest-files.js';
 import { loadManifests } from '../src/manifest/load-manifests.js';
 
-const { values } = parseArgs({
-  options: {
-    count: { type: 'string', default: '5000' },
-    layouts: { type: 'string', default: 'one,each,hundred' },
-    repeat: { type: 'string', default: '3' },
-    child: { type: 'string' },
-    write: { type: 'string' },
-  },
+const values = benchArgs(import.meta.url, {
+  count: { type: 'string', default: '5000' },
+  layouts: { type: 'string', default: 'one,each,hundred' },
+  repeat: { type: 'string', default: '3' },
+  child: { type: 'string' },
+  write: { type: 'string' },
 });
 
 type Layout = 'one' | 'each' | 'hundred';
