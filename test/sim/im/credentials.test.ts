@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { decodeSimState } from '../../../src/backends/im/sim/methods/sim-state-codec.js';
 import type { XmlRpcStruct } from '../../../src/xmlrpc/value.js';
 import { TRANSCRIPT_RADL, createInfra, ok, startTestSim } from './helpers.js';
 
@@ -73,7 +74,7 @@ describe('ExportInfrastructure', () => {
         { type: 'InfrastructureManager', username: 'alice', password: SECRET, admin: false },
         { type: 'InfrastructureManager', username: 'bob', admin: false },
       ]);
-      expect((JSON.parse(exported.sim_state) as { owners: unknown[] }).owners).toEqual([]);
+      expect((decodeSimState(exported.sim_state) as { owners: unknown[] }).owners).toEqual([]);
     } finally {
       await sim.close();
     }

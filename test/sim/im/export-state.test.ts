@@ -6,6 +6,7 @@
  * VM's state into its RADL, as IM's update_status does, so the export after it shows it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeSimState } from '../../../src/backends/im/sim/methods/sim-state-codec.js';
 import { AUTH, createInfra, ok, startTestSim, TRANSCRIPT_RADL, type TestSim } from './helpers.js';
 
 interface SimState {
@@ -16,7 +17,7 @@ describe('ExportInfrastructure sim_state', () => {
   let sim: TestSim;
   let inf: string;
   const exported = async () => JSON.parse(String(ok(await sim.call('ExportInfrastructure', inf, false, AUTH)))) as { vm_list: Array<{ info: string }>; sim_state: string };
-  const simState = async () => JSON.parse((await exported()).sim_state) as SimState;
+  const simState = async () => decodeSimState((await exported()).sim_state) as SimState;
 
   beforeEach(async () => {
     sim = await startTestSim();
@@ -43,5 +44,20 @@ describe('ExportInfrastructure sim_state', () => {
     const text = String(ok(await sim.call('ExportInfrastructure', inf, true, AUTH)));
     expect(await sim.call('ImportInfrastructure', text, AUTH)).toEqual([true, inf]);
     expect(ok(await sim.call('GetInfrastructureState', inf, AUTH))).toMatchObject({ vm_states: { '1': 'stopped' } });
+  });
+
+  it('sends sim_state as one plain string, and an import reads every form exports have had', async () => {
+    const text = String(ok(await sim.call('ExportInfrastructure', inf, true, AUTH)));
+    const { sim_state: member, ...imMembers } = JSON.parse(text) as Record<string, unknown>;
+    expect(member).toMatch(/^[A-Za-z0-9+/]+=*$/); // base64: no escapes for a client to decode or skip
+    const record = decodeSimState(member) as SimState & { id: string };
+    expect(record.id).toBe(inf);
+    // Older exports: the record as a JSON text, or as an object.
+    for (const older of [JSON.stringify(record), record]) {
+      expect(await sim.call('ImportInfrastructure', JSON.stringify({ ...imMembers, sim_state: older }), AUTH)).toEqual([true, inf]);
+      ok(await sim.call('ExportInfrastructure', inf, true, AUTH));
+    }
+    expect(await sim.call('ImportInfrastructure', JSON.stringify({ ...imMembers, sim_state: 'not base64 gzip' }), AUTH)).toEqual([false, "'sim_state'"]);
+    expect(decodeSimState(member)).toEqual(JSON.parse(JSON.stringify(record)));
   });
 });

@@ -1,8 +1,8 @@
 /**
  * ExportInfrastructure / ImportInfrastructure. The export is a JSON string shaped like IM's
  * serialization (id, vm_list, auth, radl, ...) printed with Python's json.dumps separators, plus
- * a `sim_state` member (a JSON text) that carries the simulator's own record so an import
- * restores it exactly.
+ * a `sim_state` member (sim-state-codec.ts: base64 of the gzipped record) that carries the
+ * simulator's own record so an import restores it exactly.
  * Import keeps the exported id and makes the importing user the owner; VMs whose
  * contextualization never ran read `unconfigured` afterwards, as in IM.
  */
@@ -16,6 +16,7 @@ import { pyTruthy } from '../python.js';
 import type { MethodSpec } from './envelope.js';
 import { authorize, type Arg, type MethodContext } from './context.js';
 import type { CallerAuth } from '../auth.js';
+import { decodeSimState, encodeSimState } from './sim-state-codec.js';
 
 export function transferSpecs(ctx: MethodContext): MethodSpec[] {
   return [
@@ -39,11 +40,9 @@ export function transferSpecs(ctx: MethodContext): MethodSpec[] {
 }
 
 /**
- * exportText prints IM's members with json.dumps' layout, then `sim_state`: the record as a JSON
- * text inside a JSON string (as IM itself nests each VM's serialization), read back only by this
- * simulator's import. Observe reads one export per infrastructure: printed with JSON.stringify,
- * and as one string member a client's JSON.parse skips over cheaply; IM's members are printed
- * exactly as before.
+ * exportText prints IM's members with json.dumps' layout, then `sim_state`: the record, read
+ * back only by this simulator's import, as one plain string (sim-state-codec.ts). Observe reads
+ * one export per infrastructure; IM's members are printed exactly as before.
  */
 function exportText(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth): string {
   const imMembers = pythonJson(exported(ctx, inf, caller));
@@ -63,7 +62,7 @@ function simStateText(ctx: MethodContext, inf: InfraRecord): string {
   const untargeted = ctx.store.untargetedTouches;
   if (cached && cached.savedSeq === inf.savedSeq && cached.untargeted === untargeted) return cached.text;
   // Owners are never part of sim_state: an import makes the importing caller the owner.
-  const text = asciiJson(JSON.stringify({ ...inf, owners: [] }));
+  const text = JSON.stringify(encodeSimState(JSON.stringify({ ...inf, owners: [] })));
   simStates.set(inf, { savedSeq: inf.savedSeq, untargeted, text });
   return text;
 }
@@ -119,9 +118,8 @@ function exportedAuth(ctx: MethodContext, inf: InfraRecord, caller: CallerAuth):
 function importInfrastructure(ctx: MethodContext, text: Arg, auth: Arg): string {
   const caller = authorize(ctx, auth);
   if (typeof text !== 'string') throw new Error('the JSON object must be str, bytes or bytearray, not dict');
-  const data = JSON.parse(text) as { sim_state?: InfraRecord | string };
-  // A JSON text since exports are read per infrastructure by observe; an object in older exports.
-  const record = typeof data.sim_state === 'string' ? (JSON.parse(data.sim_state) as InfraRecord) : data.sim_state;
+  const data = JSON.parse(text) as { sim_state?: unknown };
+  const record = decodeSimState(data.sim_state) as InfraRecord | undefined;
   if (!record || typeof record.id !== 'string' || !Array.isArray(record.vms)) throw new Error("'sim_state'");
   const existing = ctx.store.record(record.id);
   if (existing && !ctx.store.isGone(existing)) throw new Error('Trying to add an existing infrastructure ID.');
@@ -163,10 +161,6 @@ function dumps(value: unknown): string {
     first = false;
   }
   return `${out}}`;
-}
-
-function asciiJson(text: string): string {
-  return asciiOnly(JSON.stringify(text));
 }
 
 const NON_ASCII = /[\u007f-\uffff]/;
