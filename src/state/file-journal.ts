@@ -190,16 +190,19 @@ class JournalFile {
    */
   private async write(text: string): Promise<void> {
     const handle = await this.appendHandle();
-    const bytes = Buffer.from(text, 'utf8');
+    const length = Buffer.byteLength(text, 'utf8');
     try {
-      for (let offset = 0; offset < bytes.length; ) {
-        offset += writeSync(handle.fd, bytes, offset, bytes.length - offset);
+      // The string itself (node encodes it without a Buffer of ours); the rest of a short write as bytes.
+      let offset = writeSync(handle.fd, text, null, 'utf8');
+      if (offset < length) {
+        const bytes = Buffer.from(text, 'utf8');
+        while (offset < length) offset += writeSync(handle.fd, bytes, offset, length - offset);
       }
     } catch (error) {
       this.view.drop(); // part of the batch may be in the file
       throw error;
     }
-    this.view.appended(handle.fd, text, bytes.length);
+    this.view.appended(handle.fd, text, length);
     this.unsynced = true;
   }
 

@@ -15,20 +15,21 @@
  * So the journal's crash guarantees are untouched: what is on disk, and when, is unchanged; only
  * how this process re-reads its own appends changed.
  */
-import { fstatSync, statSync, type BigIntStats } from 'node:fs';
+import { fstatSync, statSync, type Stats } from 'node:fs';
 import { hasCode } from './atomic-file.js';
 import { JournalReplay } from './journal-entry.js';
 
+/** FileIdentity: numbers, not bigints (an fstat per batch of lines; mtimeMs keeps sub-microsecond digits). */
 interface FileIdentity {
-  dev: bigint;
-  ino: bigint;
-  size: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
 }
 
 /** ABSENT: the file did not exist when the view was taken (an append creates it). */
-const ABSENT: FileIdentity = { dev: -1n, ino: -1n, size: 0n, mtimeNs: -1n, ctimeNs: -1n };
+const ABSENT: FileIdentity = { dev: -1, ino: -1, size: 0, mtimeMs: -1, ctimeMs: -1 };
 
 export class JournalView {
   readonly #path: string;
@@ -67,9 +68,9 @@ export class JournalView {
    */
   appended(fd: number, text: string, bytes: number): void {
     if (!this.#replay || !this.#identity) return;
-    const after = identityOf(fstatSync(fd, { bigint: true }));
+    const after = identityOf(fstatSync(fd));
     const before = this.#identity;
-    const ours = before === ABSENT ? after.size === BigInt(bytes) : after.dev === before.dev && after.ino === before.ino && after.size === before.size + BigInt(bytes);
+    const ours = before === ABSENT ? after.size === bytes : after.dev === before.dev && after.ino === before.ino && after.size === before.size + bytes;
     if (!ours) return this.drop();
     this.#identity = after;
     this.#pending.push(text);
@@ -83,20 +84,20 @@ export class JournalView {
   }
 }
 
-function statOrAbsent(path: string): BigIntStats | undefined {
+function statOrAbsent(path: string): Stats | undefined {
   try {
-    return statSync(path, { bigint: true });
+    return statSync(path);
   } catch (error) {
     if (hasCode(error, 'ENOENT')) return undefined;
     throw error;
   }
 }
 
-function identityOf(stats: BigIntStats | undefined): FileIdentity {
+function identityOf(stats: Stats | undefined): FileIdentity {
   if (!stats) return ABSENT;
-  return { dev: stats.dev, ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs };
+  return { dev: stats.dev, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
 }
 
 function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
-  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
