@@ -24,7 +24,6 @@ import { fsyncDir, hasCode, writeFileAtomic } from './atomic-file.js';
 import { newIntentId } from './intent-id.js';
 import { encodeEntry, type JournalEntry } from './journal-entry.js';
 import { JournalView } from './journal-view.js';
-import { GroupSync } from './group-sync.js';
 import { runExclusive } from '../util/keyed-mutex.js';
 import type { Intent, Journal } from './types.js';
 
@@ -124,21 +123,19 @@ class JournalFile {
   /** unsynced: a line was written to `handle` that no fdatasync has covered yet. */
   private unsynced = false;
   private readonly view: JournalView;
-  /** syncs: durable lines written, waiting for an fdatasync (it runs beside later writes). */
-  private readonly syncs: GroupSync;
 
   constructor(readonly path: string) {
     this.view = new JournalView(path);
-    this.syncs = new GroupSync(() => this.datasync(this.handle!));
   }
 
   /**
    * append resolves once the entry is on disk. Appends that arrive while a write is in flight are
-   * written together by the next one (one fence check, one write, in arrival order): with 16
-   * creates in flight, a lock-file read and an fdatasync per line made the journal the critical
-   * path of every create. No line is written unless its `fence` passed just before the write. A
-   * durable line (begin, settle) is answered after an fdatasync that started after its write
-   * (group-sync.ts: one at a time, while later lines are written); a resolve once it is written.
+   * committed together by the next one (one fence check, one write, one fdatasync for the batch,
+   * in arrival order): with 16 creates in flight, a lock-file read and an fdatasync per line made
+   * the journal the critical path of every create. No caller is answered before its own line is
+   * durable, and no line is written unless its `fence` passed just before the write. A batch of
+   * only non-durable lines (resolves) is written without an fdatasync; the next durable batch's
+   * fdatasync covers it, as fdatasync flushes every earlier write of the file.
    */
   append(entry: JournalEntry, fence: Fence, durable: boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -172,23 +169,20 @@ class JournalFile {
     batch.filter((line) => refused.has(line.fence)).forEach((line) => line.reject(refused.get(line.fence)));
     if (passed.length === 0) return;
     try {
-      await this.write(passed.length === 1 ? passed[0]!.text : passed.map((line) => line.text).join(''));
+      await this.write(passed.length === 1 ? passed[0]!.text : passed.map((line) => line.text).join(''), passed.some((line) => line.durable));
+      passed.forEach((line) => line.resolve());
     } catch (error) {
       passed.forEach((line) => line.reject(error));
-      return;
-    }
-    for (const line of passed) {
-      if (line.durable) this.syncs.add(line);
-      else line.resolve();
     }
   }
 
   /**
    * write appends `text` with write(2) called synchronously (into the page cache: ~10 µs of CPU
-   * for a batch, against ~40 µs through the thread pool); the fdatasync, what waits for the disk,
-   * is GroupSync's. The in-memory view follows the lines once they are in the file.
+   * for a batch, against ~40 µs through the thread pool), then fdatasyncs through the pool when
+   * `durable`: the fdatasync is what waits for the disk. The in-memory view follows the lines
+   * once they are in the file (a failed fdatasync does not take them out of it).
    */
-  private async write(text: string): Promise<void> {
+  private async write(text: string, durable: boolean): Promise<void> {
     const handle = await this.appendHandle();
     const length = Buffer.byteLength(text, 'utf8');
     try {
@@ -204,10 +198,11 @@ class JournalFile {
     }
     this.view.appended(handle.fd, text, length);
     this.unsynced = true;
+    if (durable) await this.datasync(handle);
   }
 
   private async datasync(handle: FileHandle): Promise<void> {
-    this.unsynced = false; // before the call: a line written while it runs sets it again (it may not be covered)
+    this.unsynced = false; // callers hold the exclusive lock: no write runs until this returns
     try {
       await handle.datasync(); // data and file size: all a reader of an append needs
     } catch (error) {
@@ -219,7 +214,6 @@ class JournalFile {
   /** sync fdatasyncs the lines written since the last fdatasync, if any (every answered append is written). */
   sync(): Promise<void> {
     return this.exclusive(async () => {
-      await this.syncs.idle();
       if (this.unsynced && this.handle !== undefined) await this.datasync(this.handle);
     });
   }
@@ -288,7 +282,6 @@ class JournalFile {
   }
 
   private async closeHandle(): Promise<void> {
-    await this.syncs.idle(); // its fdatasync uses the descriptor
     const handle = this.handle;
     if (handle !== undefined && this.unsynced) await this.datasync(handle);
     this.handle = undefined;
