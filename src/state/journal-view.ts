@@ -7,7 +7,8 @@
  * rule: JournalReplay), never something else. It holds because
  * - the view starts from a replay of the file, taken under the journal's exclusive lock;
  * - every line this process appends is applied only after its write succeeded (`appended`), in
- *   file order, from the very text written, parsed as a replay parses it (lazily, at the next read);
+ *   file order, from the very text written, parsed as a replay parses it (at once: the text is
+ *   not kept, only the intents, as a replay of the file would build them);
  * - the file's identity (device, inode, size, mtime, ctime: `fstat` after each of our writes,
  *   `stat` before each read) must be exactly what our own writes left; anything else (another
  *   process appended or rewrote it, a write failed half way, the torn tail was cut) makes the next
@@ -35,8 +36,6 @@ export class JournalView {
   readonly #path: string;
   #replay: JournalReplay | undefined;
   #identity: FileIdentity | undefined;
-  /** #pending: lines written since the last read, not applied yet (parsed at the next read). */
-  #pending: string[] = [];
 
   constructor(path: string) {
     this.#path = path;
@@ -45,20 +44,12 @@ export class JournalView {
   /** read returns the replay of the file, from memory when the file is as our own writes left it. Call under the journal's lock. */
   async read(readText: () => Promise<string>): Promise<JournalReplay> {
     const now = identityOf(statOrAbsent(this.#path));
-    if (this.#replay && this.#identity && sameIdentity(now, this.#identity)) {
-      if (this.#pending.length > 0) {
-        const text = this.#pending.join('');
-        this.#pending = [];
-        this.#replay.applyText(text, this.#path);
-      }
-      return this.#replay;
-    }
+    if (this.#replay && this.#identity && sameIdentity(now, this.#identity)) return this.#replay;
     // Identity first, then the text: a write landing in between makes the identity stale, never the text.
     const replay = new JournalReplay();
     replay.applyText(await readText(), this.#path);
     this.#replay = replay;
     this.#identity = now;
-    this.#pending = [];
     return replay;
   }
 
@@ -73,14 +64,17 @@ export class JournalView {
     const ours = before === ABSENT ? after.size === bytes : after.dev === before.dev && after.ino === before.ino && after.size === before.size + bytes;
     if (!ours) return this.drop();
     this.#identity = after;
-    this.#pending.push(text);
+    try {
+      this.#replay.applyText(text, this.#path);
+    } catch {
+      this.drop(); // a line a replay would refuse: let the next read meet it in the file, as before
+    }
   }
 
   /** drop forgets the view: the next read replays the file (after a failed write, a rewrite). */
   drop(): void {
     this.#replay = undefined;
     this.#identity = undefined;
-    this.#pending = [];
   }
 }
 
