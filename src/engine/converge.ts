@@ -29,6 +29,7 @@ import { checkPlan } from './check-plan.js';
 import { freshObservations, type ObservationSource } from './observe/observation-source.js';
 import { inScope } from './scope.js';
 import { scopeWithoutSuspended, SUSPENDED_MESSAGE, suspendedResources } from './suspend.js';
+import { AppliedCount } from './applied-count.js';
 import { DestroyBudget, type DestroyLimitScope } from './destroy-budget.js';
 import { survey, type Survey } from './survey.js';
 import { planFromSurvey, settleGraceFor } from './plan-pass.js';
@@ -73,7 +74,7 @@ interface LoopState {
   failed: Map<string, ConvergeError>;
   attempts: Map<string, number>;
   /** applied counts, per action signature, how often the same action was applied and done. */
-  applied: Map<string, number>;
+  applied: AppliedCount;
   budget: DestroyBudget;
   deleted: Set<string>;
   released: Set<string>;
@@ -89,7 +90,7 @@ export async function converge(ws: Workspace, options: ConvergeOptions): Promise
   const deadline = started + options.waitMs;
   const initial = await ws.store.read();
   options = withoutSuspended(ws, initial, options);
-  const loop: LoopState = { state: initial, failed: new Map(), attempts: new Map(), applied: new Map(), budget: new DestroyBudget(options.maxDestroy, options.destroyLimit), deleted: new Set(), released: new Set(), replaced: new Set(), written: contentFingerprint(initial) };
+  const loop: LoopState = { state: initial, failed: new Map(), attempts: new Map(), applied: new AppliedCount(), budget: new DestroyBudget(options.maxDestroy, options.destroyLimit), deleted: new Set(), released: new Set(), replaced: new Set(), written: contentFingerprint(initial) };
   // The owner marker written into backends comes from the state: persist it before any mutation,
   // so a crash during the first run cannot leave objects marked with an owner nobody remembers.
   if (initial.serial === 0) await saveState(ws, loop);
@@ -235,9 +236,7 @@ const MAX_SAME_ACTION = 3;
 function failUnchanged(outcomes: readonly ActionOutcome[], loop: LoopState): void {
   for (const { action, status } of outcomes) {
     if (status !== 'done' || action.action === 'noop') continue;
-    const signature = fingerprint({ key: action.key, action: action.action, changes: action.changes, ids: action.ids ?? null });
-    const count = (loop.applied.get(signature) ?? 0) + 1;
-    loop.applied.set(signature, count);
+    const count = loop.applied.add(action);
     if (count >= MAX_SAME_ACTION) {
       loop.failed.set(action.key, new ConvergeError('TERMINAL', 'NO_PROGRESS', `${action.action} of ${action.key} was applied ${count} times and reported done, but the backend still shows the same difference (${action.reason})`));
     }

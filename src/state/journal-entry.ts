@@ -57,18 +57,54 @@ export function replayUnsettledIntents(text: string, path: string): Intent[] {
  * begin order: what the journal knows since it was last compacted.
  */
 export function replayIntents(text: string, path: string): Intent[] {
-  const intents = new Map<string, Intent>();
-  const lines = text.split('\n');
-  lines.pop(); // "" after the final newline, or the torn tail of a crashed write
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    const entry = parseLine(line, path, index + 1);
-    if (entry?.type === 'begin') intents.set(entry.intent.id, entry.intent);
-    const intent = entry && entry.type !== 'begin' ? intents.get(entry.id) : undefined;
-    if (intent && entry?.type === 'resolve') intents.set(entry.id, resolved(intent, entry));
-    if (intent && entry?.type === 'settle') intents.set(entry.id, settled(intent, entry));
-  });
-  return [...intents.values()];
+  const replay = new JournalReplay();
+  replay.applyText(text, path);
+  return replay.intents();
+}
+
+/**
+ * JournalReplay folds entries, in file order, into each intent's latest form: the one replay rule,
+ * used for a whole file (replayIntents) and kept up to date line by line by the file journal's
+ * in-memory view (journal-view.ts), which must answer exactly what a replay of the file would.
+ * The intents it returns are frozen (the view hands the same objects out again).
+ */
+export class JournalReplay {
+  readonly #intents = new Map<string, Intent>();
+  #lines = 0;
+
+  /** applyText applies the complete lines of `text`; a last segment without its newline is a torn write and is ignored. */
+  applyText(text: string, path: string): void {
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      this.#lines += 1;
+      const line = text.slice(start, end);
+      start = end + 1;
+      if (line.trim() === '') continue;
+      const entry = parseLine(line, path, this.#lines);
+      if (entry) this.apply(entry);
+    }
+  }
+
+  apply(entry: JournalEntry): void {
+    if (entry.type === 'begin') {
+      this.#intents.set(entry.intent.id, Object.freeze(entry.intent));
+      return;
+    }
+    const intent = this.#intents.get(entry.id);
+    if (!intent) return;
+    this.#intents.set(entry.id, Object.freeze(entry.type === 'resolve' ? resolved(intent, entry) : settled(intent, entry)));
+  }
+
+  /** intents: every intent with its latest status, in begin order (a new array). */
+  intents(): Intent[] {
+    return [...this.#intents.values()];
+  }
+
+  unsettled(): Intent[] {
+    const out: Intent[] = [];
+    for (const intent of this.#intents.values()) if (isUnsettled(intent)) out.push(intent);
+    return out;
+  }
 }
 
 function resolved(intent: Intent, entry: ResolveEntry): Intent {

@@ -13,6 +13,13 @@ import {
 import type { XenSession } from '../session/session.js';
 import { TaskWatcher } from './task-watcher.js';
 import { NameReads, nameExpression } from './name-reads.js';
+import { BackgroundLane } from './background-lane.js';
+
+/**
+ * DESTROY_HEADROOM: sockets of the calls channel a task.destroy leaves to the calls of VMs in
+ * progress (a destroy waits while fewer are free); see background-lane.ts.
+ */
+const DESTROY_HEADROOM = 2;
 
 /** SHARED_READ: reads that serve many callers are not cut off by one caller's signal (each waiter watches its own). */
 const SHARED_READ = new AbortController().signal;
@@ -30,6 +37,7 @@ export class XenApi {
   readonly session: XenSession;
   readonly #tasks: TaskWatcher;
   readonly #destroying = new Set<Promise<void>>();
+  readonly #background: BackgroundLane;
   readonly #names = new NameReads(async (names) =>
     [...(await this.vms(nameExpression(names), SHARED_READ)).values()].map((vm): [string, string] => [vm.nameLabel, vm.uuid]),
   );
@@ -37,6 +45,8 @@ export class XenApi {
   constructor(session: XenSession) {
     this.session = session;
     this.#tasks = new TaskWatcher(session);
+    this.#background = new BackgroundLane(session, { headroom: DESTROY_HEADROOM, maxWaiting: session.connections });
+    session.onCallEnded = () => this.#background.pump();
   }
 
   /** vmUuidsNamed: the uuids of the VMs named `name`, from a read sent after this call (shared with other names asked meanwhile: name-reads.ts). */
@@ -139,6 +149,7 @@ export class XenApi {
    * driver leaves no task of its own behind; xapi collects any left anyway (65 min, or above 200).
    */
   async drain(limitMs = 5_000): Promise<void> {
+    this.#background.flush();
     if (this.#destroying.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)));
@@ -154,9 +165,11 @@ export class XenApi {
    * #destroyLater destroys a task we have read (xapi asks clients to, as xen-orchestra and Ansible
    * do) without holding the caller up: the outcome is already in hand, and nothing reads a task
    * after that, so its destroy is off every VM's critical path (three sync round trips per create).
+   * It goes through the background lane: sent when a socket is to spare, so it never makes a
+   * VM's next call wait for a socket.
    */
   #destroyLater(task: string): void {
-    const destroy = this.session.call('task.destroy', [task]).then(
+    const destroy = this.#background.run(() => this.session.call('task.destroy', [task])).then(
       () => undefined,
       () => undefined,
     );

@@ -10,7 +10,10 @@
  *   repetition is harmless. Other calls are made once; their callers decide.
  * Long polls (`event.from`) use their own connection pool (`channel: 'events'`) so they never
  * hold one of the sockets the apply calls share. Requests are never put into error messages, so
- * the password cannot leak through them.
+ * the password cannot leak through them. The session counts the calls it has on the calls
+ * channel (`callsInFlight`, against `connections`) and says when one ends (`onCallEnded`), so
+ * that calls nobody waits for can be held back while those on a VM's critical path need the
+ * sockets (api/background-lane.ts).
  */
 import { retryTransient } from '../../../engine/backoff.js';
 import { ConvergeError } from '../../../errors/converge-error.js';
@@ -40,9 +43,15 @@ export class XenSession {
   #calls: XmlRpcClient;
   #events: XmlRpcClient;
   #session: Promise<string> | undefined;
+  #callsInFlight = 0;
+  /** connections is how many calls the calls channel has in flight at most (limits.connections). */
+  readonly connections: number;
+  /** onCallEnded runs whenever a call on the calls channel has ended (answered or failed). */
+  onCallEnded: (() => void) | undefined;
 
   constructor(options: XenSessionOptions) {
     this.#options = options;
+    this.connections = options.client.maxSockets ?? 16;
     this.#url = new URL(options.url);
     [this.#calls, this.#events] = this.#clients(this.#url);
   }
@@ -52,8 +61,24 @@ export class XenSession {
     return this.#url.href;
   }
 
+  /** callsInFlight: calls made on the calls channel that have not ended (waiting for a socket included). */
+  get callsInFlight(): number {
+    return this.#callsInFlight;
+  }
+
   /** call makes one API call with the session (re-login once on SESSION_INVALID). */
   async call(method: string, params: XmlRpcValue[], options: XenCallOptions = {}): Promise<XmlRpcValue> {
+    if (options.channel === 'events') return this.#call(method, params, options);
+    this.#callsInFlight += 1; // counted at once (not after the login's await), so a free socket is seen taken
+    try {
+      return await this.#call(method, params, options);
+    } finally {
+      this.#callsInFlight -= 1;
+      this.onCallEnded?.();
+    }
+  }
+
+  async #call(method: string, params: XmlRpcValue[], options: XenCallOptions): Promise<XmlRpcValue> {
     for (let attempt = 0; ; attempt += 1) {
       const session = await this.#ensureSession();
       try {
