@@ -21,7 +21,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { gunzipSync } from 'node:zlib';
 import { XmlRpcClient } from '../src/xmlrpc/client.js';
 import { decodeResponseNow, encodeCall } from '../src/xmlrpc/codec.js';
@@ -38,7 +38,7 @@ const RADL = (i: number): string =>
   `system node (\ncpu.count >= 1 and\nmemory.size >= 1g and\nnet_interface.0.connection = 'net' and\ndisk.0.image.url = 'mock0://img'\n)\ncontextualize ()\ndeploy node 2\n`;
 const IN_FLIGHT = 4;
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '2' } } });
+const values = benchArgs(import.meta.url, { n: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '2' } });
 const n = Number(values.n);
 const sim = await startSimulator();
 try {

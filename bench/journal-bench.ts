@@ -13,18 +13,16 @@ import { syncBuiltinESMExports } from 'node:module';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileStateStore } from '../src/state/file-store.js';
 
-const { values } = parseArgs({
-  options: {
-    n: { type: 'string', default: '1000' },
-    calls: { type: 'string', default: '6' },
-    concurrency: { type: 'string', default: '128' },
-    'call-ms': { type: 'string', default: '1' },
-    rounds: { type: 'string', default: '3' },
-  },
+const values = benchArgs(import.meta.url, {
+  n: { type: 'string', default: '1000' },
+  calls: { type: 'string', default: '6' },
+  concurrency: { type: 'string', default: '128' },
+  'call-ms': { type: 'string', default: '1' },
+  rounds: { type: 'string', default: '3' },
 });
 const n = Number(values.n);
 const calls = Number(values.calls);
