@@ -46,12 +46,19 @@ export class ByteCursor {
   selfClosing = false;
   /** otherName is the last tag's name when `code` is TAG_OTHER (for messages). */
   otherName = '';
+  /**
+   * skimming: readText reads as usual but returns '' instead of the text (a value nobody will
+   * keep: the streaming decoder's projection). Entities are still resolved, so a text with an
+   * unknown one is refused all the same; nothing else in character data can be refused.
+   */
+  skimming = false;
 
   /** feed appends bytes; what was not read yet is kept in front of them. */
   feed(chunk: Buffer): void {
     if (this.#pos >= this.#buf.length) this.#buf = chunk;
     else this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), chunk]);
     this.#pos = 0;
+    this.#ampAt = -1;
   }
 
   /** finish says no more bytes will come: running out is now an error. */
@@ -63,6 +70,7 @@ export class ByteCursor {
   release(): void {
     this.#buf = EMPTY;
     this.#pos = 0;
+    this.#ampAt = -1;
   }
 
   /** nextTag reads the next tag (Cursor.next()); false: more bytes are needed. */
@@ -110,6 +118,7 @@ export class ByteCursor {
 
   /** readText reads character data up to the next tag (Cursor.text()); undefined: more bytes are needed. */
   readText(): string | undefined {
+    if (this.skimming && this.#skimText()) return '';
     const buf = this.#buf;
     const len = buf.length;
     for (;;) {
@@ -142,7 +151,7 @@ export class ByteCursor {
         if (cdata) {
           const end = this.#find(']]>', q);
           if (end < 0) return this.#needMore('unterminated CDATA') || undefined;
-          this.#text += buf.toString('utf8', q + 9, end);
+          if (!this.skimming) this.#text += buf.toString('utf8', q + 9, end);
           this.#pos = end + 3;
           continue;
         }
@@ -159,11 +168,38 @@ export class ByteCursor {
     }
   }
 
+  /** #ampAt: where the next `&` at or after #pos is in #buf (its length: none); -1: not looked for yet. */
+  #ampAt = -1;
+
+  /**
+   * #skimText is readText's fast path while skimming: text without `&` that ends at a tag (not at
+   * `<!`: CDATA or a comment) is stepped over with native searches, as the loop would read it
+   * (nothing in such text can be refused). Anything else: false, and the loop reads it.
+   */
+  #skimText(): boolean {
+    const buf = this.#buf;
+    const start = this.#pos;
+    const lt = buf.indexOf(LT, start);
+    if (lt < 0 || lt + 1 >= buf.length || buf[lt + 1] === BANG) return false;
+    if (this.#ampAt < start) {
+      const amp = buf.indexOf(AMP, start);
+      this.#ampAt = amp < 0 ? buf.length : amp;
+    }
+    if (this.#ampAt < lt) return false;
+    this.#pos = lt;
+    this.#text = '';
+    return true;
+  }
+
   /**
    * #decode turns bytes [from, to) of text into a string, entities resolved (flags: 1 `&`,
    * 2 non-ASCII, 4 not the whole run: no cache); `hash` is the run's hash (see #cached).
    */
   #decode(from: number, to: number, flags: number, hash = 0): string {
+    if (this.skimming) {
+      if (flags & 1) unescapeXml(this.#buf.toString(flags & 2 ? 'utf8' : 'latin1', from, to));
+      return '';
+    }
     if (flags === 0 && to - from <= CACHED_LENGTH) return cachedText(this.#buf, from, to, hash);
     const text = this.#buf.toString(flags & 2 ? 'utf8' : 'latin1', from, to);
     return flags & 1 ? unescapeXml(text) : text;
