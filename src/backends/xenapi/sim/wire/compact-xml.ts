@@ -122,6 +122,40 @@ function printStruct(value: { [key: string]: XmlRpcValue }): string {
   return `<struct>${members.join('')}</struct>`;
 }
 
+/**
+ * encodeMethodResponsePieces is encodeMethodResponse's text in pieces (joined, the same string):
+ * plain structs (the envelope, a list's `ref → record` map) are printed member by member and each
+ * record's print is a piece of its own (cached prints are not copied), so a 40 MB list is never
+ * one string and the server can send its first bytes while it encodes the rest.
+ */
+export function encodeMethodResponsePieces(value: XmlRpcValue): string[] {
+  const out = ['<?xml version="1.0"?><methodResponse><params><param>'];
+  printPieces(out, value);
+  out.push('</param></params></methodResponse>');
+  return out;
+}
+
+/** printPieces pushes printValue(value) in pieces: a plain struct member by member, anything else whole. */
+function printPieces(out: string[], value: XmlRpcValue): void {
+  if (!isPlainStruct(value)) {
+    out.push(printValue(value));
+    return;
+  }
+  out.push('<value><struct>');
+  for (const [name, member] of Object.entries(value)) {
+    out.push(`<member><name>${escapeXml(name)}</name>`);
+    printPieces(out, member);
+    out.push('</member>');
+  }
+  out.push('</struct></value>');
+}
+
+/** isPlainStruct: a struct printed by printStruct without a cache or `<i4>` members. */
+function isPlainStruct(value: XmlRpcValue): value is { [key: string]: XmlRpcValue } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date || Buffer.isBuffer(value)) return false;
+  return !(value instanceof PrintedXml) && !printedOnce.has(value) && !int32Structs.has(value);
+}
+
 /** encodeMethodResponse is the whole reply document, exactly as xapi sends it. */
 export function encodeMethodResponse(value: XmlRpcValue): string {
   return `<?xml version="1.0"?><methodResponse><params><param>${printValue(value)}</param></params></methodResponse>`;
