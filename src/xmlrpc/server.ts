@@ -319,8 +319,11 @@ const PIECES_BATCH = 1 << 18;
 
 /**
  * sendPieces sends a reply printed in pieces: the same bytes and headers as sendXml would send for
- * their join (Content-Length from the pieces' byte lengths), but the first bytes leave while the
- * rest is encoded and the whole text is never one string. A reply gzip applies to is joined.
+ * their join (Content-Length from the pieces' byte lengths), but the whole text is never one string
+ * and its first bytes leave while the rest is encoded: a batch per turn of the event loop, since
+ * Node holds a response's writes in one turn back (it corks the socket until the next tick). The
+ * text was printed when the call was answered; what other calls do meanwhile cannot change it.
+ * A reply gzip applies to is joined.
  */
 function sendPieces(options: XmlRpcServerOptions, req: IncomingMessage, res: ServerResponse, pieces: readonly string[]): void {
   let length = 0;
@@ -328,18 +331,19 @@ function sendPieces(options: XmlRpcServerOptions, req: IncomingMessage, res: Ser
   const threshold = options.gzipThreshold === undefined ? 1400 : options.gzipThreshold;
   if (threshold !== false && length > threshold && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return sendXml(options, req, res, pieces.join(''));
   res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': length });
-  let batch: string[] = [];
-  let size = 0;
-  for (const piece of pieces) {
-    batch.push(piece);
-    size += piece.length;
-    if (size >= PIECES_BATCH) {
-      res.write(batch.join(''));
-      batch = [];
-      size = 0;
+  let next = 0;
+  const sendBatch = (): void => {
+    if (res.destroyed) return;
+    const batch: string[] = [];
+    for (let size = 0; next < pieces.length && size < PIECES_BATCH; next += 1) {
+      batch.push(pieces[next]!);
+      size += pieces[next]!.length;
     }
-  }
-  res.end(batch.join(''));
+    if (next >= pieces.length) return void res.end(batch.join(''));
+    res.write(batch.join(''));
+    setImmediate(sendBatch);
+  };
+  sendBatch();
 }
 
 function sendReply(res: ServerResponse, reply: PlainReply): void {
