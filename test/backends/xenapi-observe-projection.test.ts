@@ -35,14 +35,15 @@ afterAll(async () => {
   await xen?.close();
 });
 
-const lists = [
+type Parser = (ref: string, r: XmlRpcStruct) => unknown;
+const lists: Array<{ method: string; params: XmlRpcValue[]; parse: Parser }> = [
   { method: 'VM.get_all_records_where', params: [GUEST_VMS], parse: parseVm },
   { method: 'VM.get_all_records', params: [], parse: parseVm },
   { method: 'VBD.get_all_records', params: [], parse: parseVbd },
   { method: 'VDI.get_all_records', params: [], parse: parseVdi },
   { method: 'VIF.get_all_records', params: [], parse: parseVif },
   { method: 'network.get_all_records', params: [], parse: parseNetwork },
-] as const;
+];
 
 /** recording wraps a record so that every field read of it is noted. */
 function recording(record: XmlRpcStruct, read: Set<string>): XmlRpcStruct {
@@ -56,16 +57,16 @@ function recording(record: XmlRpcStruct, read: Set<string>): XmlRpcStruct {
 
 describe('XenAPI list reads with a projection', () => {
   it.each(lists)('$method: the same typed records as from the whole reply', async ({ method, params, parse }) => {
-    const whole = recordMap(method, await api.session.read(method, [...params], { signal: never }), parse);
-    const projected = await readRecords(api, method, [...params], parse as (ref: string, r: XmlRpcStruct) => unknown, never);
+    const whole = recordMap(method, await api.session.read(method, params, { signal: never }), parse);
+    const projected = await readRecords(api, method, params, parse, never);
     expect(whole.size).toBeGreaterThan(0);
     expect([...projected.entries()]).toEqual([...whole.entries()]);
   });
 
   it.each(lists)('$method: its parser reads on real records exactly the fields the probe found', async ({ method, params, parse }) => {
-    const value = await api.session.read(method, [...params], { signal: never });
+    const value = await api.session.read(method, params, { signal: never });
     if (!isStruct(value)) throw new Error('not a map');
-    const keep = projectionFor(parse as (ref: string, r: XmlRpcStruct) => unknown).keep;
+    const keep = projectionFor(parse).keep;
     for (const [ref, record] of Object.entries(value)) {
       const read = new Set<string>();
       parse(ref, recording(record as XmlRpcStruct, read));
