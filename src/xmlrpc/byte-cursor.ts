@@ -46,12 +46,44 @@ export class ByteCursor {
   selfClosing = false;
   /** otherName is the last tag's name when `code` is TAG_OTHER (for messages). */
   otherName = '';
+  /**
+   * skimming: readText reads as usual but returns '' instead of the text (a value nobody will
+   * keep: the streaming decoder's projection). Entities are still resolved, so a text with an
+   * unknown one is refused all the same; nothing else in character data can be refused.
+   */
+  skimming = false;
+
+  /**
+   * #scratch holds the bytes not read yet followed by the next piece, when a piece ends inside what
+   * is read (nearly every piece of a large reply): reused from piece to piece rather than a new
+   * Buffer per piece (Buffer.concat), which doubled the reply's external memory until a GC. Safe to
+   * reuse: nothing read keeps a view of the bytes (texts are decoded copies).
+   */
+  #scratch: Buffer = EMPTY;
 
   /** feed appends bytes; what was not read yet is kept in front of them. */
   feed(chunk: Buffer): void {
     if (this.#pos >= this.#buf.length) this.#buf = chunk;
-    else this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), chunk]);
+    else this.#buf = this.#joined(chunk);
     this.#pos = 0;
+    this.#ampAt = -1;
+  }
+
+  /** #joined copies the bytes not read yet and `chunk` into #scratch (grown when too small) and returns that view. */
+  #joined(chunk: Buffer): Buffer {
+    const rest = this.#buf.length - this.#pos;
+    const length = rest + chunk.length;
+    if (this.#scratch.length < length) {
+      const grown = Buffer.allocUnsafe(Math.max(length, 2 * this.#scratch.length, 4096));
+      this.#buf.copy(grown, 0, this.#pos);
+      this.#scratch = grown;
+    } else if (this.#buf.buffer === this.#scratch.buffer && this.#buf.byteOffset === this.#scratch.byteOffset) {
+      this.#scratch.copyWithin(0, this.#pos, this.#buf.length);
+    } else {
+      this.#buf.copy(this.#scratch, 0, this.#pos);
+    }
+    chunk.copy(this.#scratch, rest);
+    return this.#scratch.subarray(0, length);
   }
 
   /** finish says no more bytes will come: running out is now an error. */
@@ -62,7 +94,9 @@ export class ByteCursor {
   /** release drops the bytes held (the document was read to its end, the rest is ignored). */
   release(): void {
     this.#buf = EMPTY;
+    this.#scratch = EMPTY;
     this.#pos = 0;
+    this.#ampAt = -1;
   }
 
   /** nextTag reads the next tag (Cursor.next()); false: more bytes are needed. */
@@ -110,6 +144,7 @@ export class ByteCursor {
 
   /** readText reads character data up to the next tag (Cursor.text()); undefined: more bytes are needed. */
   readText(): string | undefined {
+    if (this.skimming && this.#skimText()) return '';
     const buf = this.#buf;
     const len = buf.length;
     for (;;) {
@@ -142,7 +177,7 @@ export class ByteCursor {
         if (cdata) {
           const end = this.#find(']]>', q);
           if (end < 0) return this.#needMore('unterminated CDATA') || undefined;
-          this.#text += buf.toString('utf8', q + 9, end);
+          if (!this.skimming) this.#text += buf.toString('utf8', q + 9, end);
           this.#pos = end + 3;
           continue;
         }
@@ -159,11 +194,38 @@ export class ByteCursor {
     }
   }
 
+  /** #ampAt: where the next `&` at or after #pos is in #buf (its length: none); -1: not looked for yet. */
+  #ampAt = -1;
+
+  /**
+   * #skimText is readText's fast path while skimming: text without `&` that ends at a tag (not at
+   * `<!`: CDATA or a comment) is stepped over with native searches, as the loop would read it
+   * (nothing in such text can be refused). Anything else: false, and the loop reads it.
+   */
+  #skimText(): boolean {
+    const buf = this.#buf;
+    const start = this.#pos;
+    const lt = buf.indexOf(LT, start);
+    if (lt < 0 || lt + 1 >= buf.length || buf[lt + 1] === BANG) return false;
+    if (this.#ampAt < start) {
+      const amp = buf.indexOf(AMP, start);
+      this.#ampAt = amp < 0 ? buf.length : amp;
+    }
+    if (this.#ampAt < lt) return false;
+    this.#pos = lt;
+    this.#text = '';
+    return true;
+  }
+
   /**
    * #decode turns bytes [from, to) of text into a string, entities resolved (flags: 1 `&`,
    * 2 non-ASCII, 4 not the whole run: no cache); `hash` is the run's hash (see #cached).
    */
   #decode(from: number, to: number, flags: number, hash = 0): string {
+    if (this.skimming) {
+      if (flags & 1) unescapeXml(this.#buf.toString(flags & 2 ? 'utf8' : 'latin1', from, to));
+      return '';
+    }
     if (flags === 0 && to - from <= CACHED_LENGTH) return cachedText(this.#buf, from, to, hash);
     const text = this.#buf.toString(flags & 2 ? 'utf8' : 'latin1', from, to);
     return flags & 1 ? unescapeXml(text) : text;

@@ -44,6 +44,7 @@ import { ResponseReader, type ReadResponse } from './response-reader.js';
 import { RateLimiter } from './rate-limiter.js';
 import { endpointText, transportError } from './transport-errors.js';
 import type { XmlRpcValue } from './value.js';
+import type { Projection } from './projection.js';
 
 export interface XmlRpcClientOptions {
   url: string;
@@ -88,6 +89,8 @@ export interface CallEvent {
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** project: decode only these members of the reply's structs at its depth (projection.ts). */
+  project?: Projection;
 }
 
 /** XmlRpcFaultError is a `<fault>` reply; faultCode and faultString are kept for drivers to map. */
@@ -176,7 +179,7 @@ export class XmlRpcClient {
   #post(method: string, xml: string, options: CallOptions): Promise<ReadResponse> {
     if (this.#closed) return Promise.reject(closedError());
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 60_000;
-    return this.#transport.post(method, xml, { timeoutMs, signal: options.signal }, new ResponseReader(method));
+    return this.#transport.post(method, xml, { timeoutMs, signal: options.signal }, new ResponseReader(method, options.project));
   }
 }
 

@@ -10,14 +10,18 @@ import { ConvergeError } from '../errors/converge-error.js';
 import { decodeDateTime } from './codec.js';
 import type { BodyReader } from './reply-handler.js';
 import { StreamingResponseDecoder } from './streaming-decoder.js';
+import type { Projection } from './projection.js';
 import type { XmlRpcValue } from './value.js';
 
 export type ReadResponse = { ok: true; value: XmlRpcValue } | { ok: false; faultCode: number; faultString: string; faultName: string | undefined };
 
 export class ResponseReader implements BodyReader<ReadResponse> {
-  readonly #decoder = new StreamingResponseDecoder(decodeDateTime);
+  readonly #decoder: StreamingResponseDecoder;
 
-  constructor(readonly method: string) {}
+  /** project: build only these members of the structs at its depth (projection.ts). */
+  constructor(readonly method: string, project?: Projection) {
+    this.#decoder = new StreamingResponseDecoder(decodeDateTime, project);
+  }
 
   write(chunk: Buffer): void {
     try {

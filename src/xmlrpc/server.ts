@@ -65,8 +65,11 @@ export interface XmlRpcServerOptions {
   paths?: string[];
   dispatch: (method: string) => MethodHandler | undefined;
   unknownMethodFault?: (method: string) => XmlRpcFault;
-  /** encodeValue overrides the response encoding (XenAPI prints compact XML of its own). */
-  encodeValue?: (value: XmlRpcValue) => string;
+  /**
+   * encodeValue overrides the response encoding (XenAPI prints compact XML of its own). A reply
+   * in pieces is the same text as their join; it is sent without joining them (sendPieces).
+   */
+  encodeValue?: (value: XmlRpcValue) => string | readonly string[];
   knobs?: SimKnobs;
   /** secretParams names positional parameters never to keep in the call log, per method. */
   secretParams?: Record<string, number[]>;
@@ -222,7 +225,7 @@ async function answerCall(
     log('fault');
     return sendXml(options, req, res, encodeFault(fault.faultCode, fault.faultString));
   }
-  let xml: string;
+  let xml: string | readonly string[];
   let outcome: CallOutcome = 'ok';
   try {
     const value = await handler(call.params, context);
@@ -296,8 +299,9 @@ function answerControl(
     );
 }
 
-function sendXml(options: XmlRpcServerOptions, req: IncomingMessage, res: ServerResponse, xml: string): void {
+function sendXml(options: XmlRpcServerOptions, req: IncomingMessage, res: ServerResponse, xml: string | readonly string[]): void {
   if (res.destroyed || req.socket.destroyed) return;
+  if (typeof xml !== 'string') return sendPieces(options, req, res, xml);
   let payload: Buffer = Buffer.from(xml, 'utf8');
   const threshold = options.gzipThreshold === undefined ? 1400 : options.gzipThreshold;
   const headers: Record<string, string | number> = { 'Content-Type': 'text/xml' };
@@ -308,6 +312,38 @@ function sendXml(options: XmlRpcServerOptions, req: IncomingMessage, res: Server
   headers['Content-Length'] = payload.length;
   res.writeHead(200, headers);
   res.end(payload);
+}
+
+/** PIECES_BATCH: pieces are joined up to this many characters per write (a write per piece costs more than the copy). */
+const PIECES_BATCH = 1 << 18;
+
+/**
+ * sendPieces sends a reply printed in pieces: the same bytes and headers as sendXml would send for
+ * their join (Content-Length from the pieces' byte lengths), but the whole text is never one string
+ * and its first bytes leave while the rest is encoded: a batch per turn of the event loop, since
+ * Node holds a response's writes in one turn back (it corks the socket until the next tick). The
+ * text was printed when the call was answered; what other calls do meanwhile cannot change it.
+ * A reply gzip applies to is joined.
+ */
+function sendPieces(options: XmlRpcServerOptions, req: IncomingMessage, res: ServerResponse, pieces: readonly string[]): void {
+  let length = 0;
+  for (const piece of pieces) length += Buffer.byteLength(piece, 'utf8');
+  const threshold = options.gzipThreshold === undefined ? 1400 : options.gzipThreshold;
+  if (threshold !== false && length > threshold && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return sendXml(options, req, res, pieces.join(''));
+  res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': length });
+  let next = 0;
+  const sendBatch = (): void => {
+    if (res.destroyed) return;
+    const batch: string[] = [];
+    for (let size = 0; next < pieces.length && size < PIECES_BATCH; next += 1) {
+      batch.push(pieces[next]!);
+      size += pieces[next]!.length;
+    }
+    if (next >= pieces.length) return void res.end(batch.join(''));
+    res.write(batch.join(''));
+    setImmediate(sendBatch);
+  };
+  sendBatch();
 }
 
 function sendReply(res: ServerResponse, reply: PlainReply): void {

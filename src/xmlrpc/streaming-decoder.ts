@@ -12,6 +12,10 @@
  * structs replace the call stack, so that it can stop wherever the bytes run out and go on with the
  * next piece. As in fast-decoder, reading stops once the response's value is complete (after
  * `</param>`, or the fault's `</value>`): what follows is not read.
+ *
+ * With a Projection (projection.ts), the structs at one depth keep only the members it names: the
+ * others are read as usual (every tag checked, entities resolved, typed scalars converted, so the
+ * same documents are refused) but their values are not built.
  */
 import type { XmlRpcValue } from './value.js';
 import { ByteCursor } from './byte-cursor.js';
@@ -19,6 +23,7 @@ import { buildStruct } from './struct-builder.js';
 import { scalar as scalarValue } from './fast-decoder.js';
 import * as T from './tag-codes.js';
 import { XmlRpcDecodeError } from './xml-cursor.js';
+import type { Projection } from './projection.js';
 
 /** What the decoder waits for next; each is one step of fast-decoder's functions. */
 const enum S {
@@ -35,8 +40,15 @@ const CLOSE_NAME_OPEN_VALUE = ascii('</name><value>');
 const OPEN_VALUE = ascii('<value>');
 
 type Struct = { [key: string]: XmlRpcValue };
-/** Frame is an open array, or an open struct: its members so far and the key of the member being read. */
-type Frame = { items: XmlRpcValue[]; names?: undefined; key?: undefined } | { items: XmlRpcValue[]; names: string[]; key: string };
+/**
+ * Frame is an open array, or an open struct: its members so far, the key of the member being read,
+ * and (a struct at the projection's depth) the names of the members it keeps.
+ */
+type Frame =
+  | { items: XmlRpcValue[]; names?: undefined; key?: undefined; keep?: undefined }
+  | { items: XmlRpcValue[]; names: string[]; key: string; keep: ReadonlySet<string> | undefined };
+/** SKIPPED stands for a struct inside a member the projection drops (never kept, never built). */
+const SKIPPED: Struct = Object.freeze({}) as Struct;
 
 
 export class StreamingResponseDecoder {
@@ -50,9 +62,13 @@ export class StreamingResponseDecoder {
   #text = '';
   #scalar = 0;
   #result: XmlRpcValue = null;
+  readonly #project: Projection | undefined;
+  /** #skimFrom: while a dropped member's value is read, the depth of the struct it belongs to; else 0. */
+  #skimFrom = 0;
 
-  constructor(decodeDate: (text: string) => Date) {
+  constructor(decodeDate: (text: string) => Date, project?: Projection) {
     this.#decodeDate = decodeDate;
+    this.#project = project;
   }
 
   /** write reads the next piece of the body; it throws XmlRpcDecodeError when the document is not XML-RPC. */
@@ -74,6 +90,8 @@ export class StreamingResponseDecoder {
     this.#result = this.#pending = null;
     this.#text = '';
     this.#stack.length = 0;
+    this.#skimFrom = 0;
+    this.#cursor.skimming = false;
     return response;
   }
 
@@ -122,7 +140,7 @@ export class StreamingResponseDecoder {
         return true;
       case S.NAME_CLOSE:
         if (!c.skip(CLOSE_NAME_OPEN_VALUE)) return false;
-        this.#stack[this.#stack.length - 1]!.key = this.#text;
+        this.#memberName();
         this.#state = S.VALUE_TEXT;
         return true;
       case S.ARRAY_ITEM:
@@ -163,6 +181,7 @@ export class StreamingResponseDecoder {
       case S.SCALAR_CLOSE:
         this.#expect(this.#isScalarTag(code) && closing, `/${this.#cursorName(this.#scalar)}`, S.VALUE_CLOSE);
         this.#pending = scalarValue(this.#cursorName(this.#scalar), this.#text, this.#decodeDate);
+        this.#cursor.skimming = this.#skimFrom > 0;
         return;
       case S.ARRAY_OPEN:
         return this.#arrayOpen(code, closing, selfClosing);
@@ -183,7 +202,7 @@ export class StreamingResponseDecoder {
         return this.#expect(code === T.TAG_NAME && !closing, 'name', S.NAME_TEXT);
       case S.NAME_CLOSE:
         this.#expect(code === T.TAG_NAME && closing, '/name', S.MEMBER_VALUE);
-        this.#stack[this.#stack.length - 1]!.key = this.#text;
+        this.#memberName();
         return;
       case S.MEMBER_VALUE:
         if (code !== T.TAG_VALUE) throw new XmlRpcDecodeError('expected <value> in <member>');
@@ -207,19 +226,33 @@ export class StreamingResponseDecoder {
       this.#stack.push({ items: [] });
       this.#state = S.ARRAY_OPEN;
     } else if (code === T.TAG_STRUCT) {
-      this.#stack.push({ items: [], names: [], key: '' });
+      const p = this.#project;
+      const keep = p !== undefined && this.#skimFrom === 0 && this.#stack.length + 1 === p.depth ? p.keep : undefined;
+      this.#stack.push({ items: [], names: [], key: '', keep });
       this.#state = S.STRUCT_MEMBER;
     } else if (code === T.TAG_NIL) {
       this.#state = S.NIL_CLOSE;
     } else {
       this.#scalar = code === T.TAG_OTHER ? this.#otherScalar() : code;
+      // a typed scalar's text is read even in a dropped member: converting it is what refuses a bad one
+      if (this.#skimFrom > 0) this.#cursor.skimming = this.#scalar === T.TAG_STRING;
       this.#state = S.SCALAR_TEXT;
     }
   }
 
   #closeStruct(): Struct {
     const frame = this.#stack.pop()!;
-    return buildStruct(frame.names!, frame.items);
+    return this.#skimFrom > 0 ? SKIPPED : buildStruct(frame.names!, frame.items);
+  }
+
+  /** #memberName takes the member name just read; a member the projection drops starts a skim of its value. */
+  #memberName(): void {
+    const frame = this.#stack[this.#stack.length - 1]!;
+    frame.key = this.#text;
+    if (frame.keep !== undefined && !frame.keep.has(this.#text)) {
+      this.#skimFrom = this.#stack.length;
+      this.#cursor.skimming = true;
+    }
   }
 
   #arrayOpen(code: number, closing: boolean, selfClosing: boolean): void {
@@ -240,6 +273,7 @@ export class StreamingResponseDecoder {
   /** #complete hands a finished value to what holds it: an array, a struct member, or the response. */
   #complete(value: XmlRpcValue): void {
     const frame = this.#stack[this.#stack.length - 1];
+    if (this.#skimFrom > 0) return this.#skimmed(frame!);
     if (frame === undefined) {
       this.#result = value;
       this.#state = this.#fault ? S.DONE : S.PARAM_CLOSE;
@@ -251,6 +285,15 @@ export class StreamingResponseDecoder {
       frame.items.push(value);
       this.#state = S.MEMBER_CLOSE;
     }
+  }
+
+  /** #skimmed: a value inside a dropped member is complete; at the member's own level the skim ends. */
+  #skimmed(frame: Frame): void {
+    if (this.#stack.length === this.#skimFrom) {
+      this.#skimFrom = 0;
+      this.#cursor.skimming = false;
+    }
+    this.#state = frame.names === undefined ? S.ARRAY_ITEM : S.MEMBER_CLOSE;
   }
 
   #expect(ok: boolean, what: string, next: S): void {

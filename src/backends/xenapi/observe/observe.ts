@@ -18,7 +18,8 @@ import type { XenApi } from '../api/xen-api.js';
 import { GUEST_VMS } from '../api/xen-api.js';
 import { factsFromInventory, observedVmSpec, type VmFacts } from './vm-facts.js';
 import { Inventory, MARK } from './inventory.js';
-import type { XenNetwork } from '../api/records.js';
+import { parseNetwork, parseVbd, parseVdi, parseVif, parseVm, type XenNetwork } from '../api/records.js';
+import { readRecords } from './record-reads.js';
 import type { XenOptions } from '../xen-options.js';
 import { networkKey, parseKey } from '../xen-spec.js';
 
@@ -33,15 +34,15 @@ export type XenDetail =
  * together they reach the server back to back, so a change made by another client rarely falls
  * between them. Read one after another (tried for memory: one reply held at a time), a VM halted
  * out of band was seen still running with its VIFs already unplugged, a false interface drift
- * (test/controller/watch-drift.test.ts).
+ * (test/controller/watch-drift.test.ts). Each reply is decoded with a projection (record-reads.ts).
  */
 export async function readInventory(api: XenApi, owner: string, options: XenOptions, signal: AbortSignal): Promise<Inventory> {
   const [vms, vbds, vdis, vifs, networks] = await Promise.all([
-    api.vms(GUEST_VMS, signal),
-    api.vbds(signal),
-    api.vdis(signal),
-    api.vifs(signal),
-    api.networks(signal),
+    readRecords(api, 'VM.get_all_records_where', [GUEST_VMS], parseVm, signal),
+    readRecords(api, 'VBD.get_all_records', [], parseVbd, signal),
+    readRecords(api, 'VDI.get_all_records', [], parseVdi, signal),
+    readRecords(api, 'VIF.get_all_records', [], parseVif, signal),
+    readRecords(api, 'network.get_all_records', [], parseNetwork, signal),
   ]);
   return new Inventory({ vms, vbds, vdis, vifs, networks }, owner, options.networks);
 }

@@ -18,6 +18,7 @@
 import { retryTransient } from '../../../engine/backoff.js';
 import { ConvergeError } from '../../../errors/converge-error.js';
 import { XmlRpcClient, type XmlRpcClientOptions } from '../../../xmlrpc/client.js';
+import type { Projection } from '../../../xmlrpc/projection.js';
 import { isStruct, type XmlRpcValue } from '../../../xmlrpc/value.js';
 import type { XenCredentials } from './credentials.js';
 import { badReply, isXenCode, XenFailure } from '../api/errors.js';
@@ -33,6 +34,8 @@ export interface XenCallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   channel?: 'calls' | 'events';
+  /** project: decode only these members of the reply's records (projection.ts). */
+  project?: Projection;
 }
 
 const MAX_REDIRECTS = 3;
@@ -153,6 +156,7 @@ export class XenSession {
     const reply = await client.call(method, params, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.project ? { project: options.project } : {}),
     });
     if (!isStruct(reply) || typeof reply.Status !== 'string') throw badReply(method, 'the reply has no Status/Value envelope');
     if (reply.Status === 'Success') return reply.Value ?? '';

@@ -46,7 +46,7 @@ export async function startXenApiSimulator(options: XenApiSimulatorOptions & { h
     acceptAnyPath: true,
     secretParams: { 'session.login_with_password': [1], 'session.slave_local_login_with_password': [1] },
     dispatch: (method) => sim.dispatch(method),
-    encodeValue: (value) => sim.encodeValue(value),
+    encodeValue: (value) => sim.encodePieces(value),
     malformedRequest: ({ path, error }) => malformedReply(sim, path, error),
     classifyResult: callOutcome,
     knobs: sim.knobs,

@@ -26,7 +26,7 @@ import { refreshDerived } from './vm/derived.js';
 import { DomidCounter } from './vm/domids.js';
 import { HostMemory } from './vm/host-memory.js';
 import { reportGuest } from './vm/guest-agent.js';
-import { encodeMethodResponse } from './wire/compact-xml.js';
+import { encodeMethodResponse, encodeMethodResponsePieces } from './wire/compact-xml.js';
 import { handleInvalid } from './wire/errors.js';
 
 export interface XenApiSimulatorOptions {
@@ -122,6 +122,11 @@ export class XenApiSimulator implements ControlTarget {
   /** encodeValue prints a whole methodResponse in xapi's compact XML. */
   encodeValue(value: XmlRpcValue): string {
     return encodeMethodResponse(value);
+  }
+
+  /** encodePieces is encodeValue's text in pieces, for the server to send as they are (compact-xml.ts). */
+  encodePieces(value: XmlRpcValue): string[] {
+    return encodeMethodResponsePieces(value);
   }
 
   dump(): XenSimDump {

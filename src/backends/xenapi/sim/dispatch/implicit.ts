@@ -13,7 +13,7 @@ import type { ClassSpec, FieldSpec, StoredValue } from '../schema/types.js';
 import { classSpec } from '../schema/index.js';
 import { matchWhere, nameEqualities, parseWhere } from '../store/where.js';
 import { recordToWire, toWire } from '../wire/convert.js';
-import { printOnce } from '../wire/compact-xml.js';
+import { printedXml, printOnce } from '../wire/compact-xml.js';
 import { handleInvalid, NULL_REF, uuidInvalid, XenApiError } from '../wire/errors.js';
 import type { SimContext } from './context.js';
 import { argStr, p, T, type MethodSpec } from './method-spec.js';
@@ -29,6 +29,15 @@ export function wireRecord(ctx: SimContext, cls: string, ref: string): Record<st
   return printOnce(record, { cache: ctx.store.printed, key: ref, version: ctx.store.version(ref) });
 }
 
+/**
+ * listedRecord is wireRecord for the list calls, whose values only the printer reads: a row
+ * printed at its current version is answered with that print, without building the record.
+ */
+function listedRecord(ctx: SimContext, cls: string, ref: string): XmlRpcValue {
+  const print = printedXml({ cache: ctx.store.printed, key: ref, version: ctx.store.version(ref) });
+  return print ? (print as unknown as XmlRpcValue) : wireRecord(ctx, cls, ref);
+}
+
 function listMessages(ctx: SimContext, spec: ClassSpec): MethodSpec[] {
   const c = spec.name;
   const where = (expr: string): string[] => {
@@ -37,7 +46,7 @@ function listMessages(ctx: SimContext, spec: ClassSpec): MethodSpec[] {
     if (names !== undefined) return names.length === 1 ? ctx.store.refsNamed(c, names[0]!) : [...new Set(names.flatMap((name) => ctx.store.refsNamed(c, name)))];
     return ctx.store.entries(c).filter(([, row]) => matchWhere(parsed, spec, row)).map(([ref]) => ref);
   };
-  const records = (refs: string[]): XmlRpcValue => Object.fromEntries(refs.map((ref) => [ref, wireRecord(ctx, c, ref)]));
+  const records = (refs: string[]): XmlRpcValue => Object.fromEntries(refs.map((ref) => [ref, listedRecord(ctx, c, ref)]));
   return [
     { name: `${c}.get_all`, params: [], run: () => ctx.store.refs(c) },
     { name: `${c}.get_all_records`, params: [], run: () => records(ctx.store.refs(c)) },

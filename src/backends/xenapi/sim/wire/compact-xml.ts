@@ -41,6 +41,24 @@ export function printOnce<T extends object>(struct: T, once: PrintedOnce): T {
   return struct;
 }
 
+/**
+ * PrintedXml stands for a struct already printed (a row's cached print, see `printedXml`): the
+ * printer emits its text as it is. Only the printer may be handed one: it is not an XmlRpcValue.
+ */
+export class PrintedXml {
+  constructor(readonly xml: string) {}
+}
+
+/**
+ * printedXml returns the print `once` stands for when the cache holds it at that version, else
+ * undefined: a list answered from the cache need not build the records it would print (5,000 VM
+ * records of ~90 fields each, only to be thrown away).
+ */
+export function printedXml(once: PrintedOnce): PrintedXml | undefined {
+  const hit = once.cache.get(once.key);
+  return hit?.version === once.version ? new PrintedXml(hit.xml) : undefined;
+}
+
 export function escapeXml(text: string): string {
   if (!NEEDS_ESCAPE.test(text)) return text; // most text has nothing to escape
   return text.replace(/[<>&"]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '&quot;'));
@@ -85,6 +103,7 @@ function printInner(value: XmlRpcValue, int32: boolean): string {
   if (typeof value === 'number') return int32 ? `<i4>${Math.trunc(value)}</i4>` : `<double>${formatDouble(value)}</double>`;
   if (value instanceof Date) return `<dateTime.iso8601>${formatDateTime(value)}</dateTime.iso8601>`;
   if (Buffer.isBuffer(value)) return `<base64>${value.toString('base64')}</base64>`;
+  if (value instanceof PrintedXml) return value.xml;
   if (Array.isArray(value)) return `<array><data>${value.map((v) => printValue(v)).join('')}</data></array>`;
   const once = printedOnce.get(value);
   if (!once) return printStruct(value);
@@ -101,6 +120,40 @@ function printStruct(value: { [key: string]: XmlRpcValue }): string {
     ([name, v]) => `<member><name>${escapeXml(name)}</name>${printValue(v, marked)}</member>`,
   );
   return `<struct>${members.join('')}</struct>`;
+}
+
+/**
+ * encodeMethodResponsePieces is encodeMethodResponse's text in pieces (joined, the same string):
+ * plain structs (the envelope, a list's `ref → record` map) are printed member by member and each
+ * record's print is a piece of its own (cached prints are not copied), so a 40 MB list is never
+ * one string and the server can send its first bytes while it encodes the rest.
+ */
+export function encodeMethodResponsePieces(value: XmlRpcValue): string[] {
+  const out = ['<?xml version="1.0"?><methodResponse><params><param>'];
+  printPieces(out, value);
+  out.push('</param></params></methodResponse>');
+  return out;
+}
+
+/** printPieces pushes printValue(value) in pieces: a plain struct member by member, anything else whole. */
+function printPieces(out: string[], value: XmlRpcValue): void {
+  if (!isPlainStruct(value)) {
+    out.push(printValue(value));
+    return;
+  }
+  out.push('<value><struct>');
+  for (const [name, member] of Object.entries(value)) {
+    out.push(`<member><name>${escapeXml(name)}</name>`);
+    printPieces(out, member);
+    out.push('</member>');
+  }
+  out.push('</struct></value>');
+}
+
+/** isPlainStruct: a struct printed by printStruct without a cache or `<i4>` members. */
+function isPlainStruct(value: XmlRpcValue): value is { [key: string]: XmlRpcValue } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date || Buffer.isBuffer(value)) return false;
+  return !(value instanceof PrintedXml) && !printedOnce.has(value) && !int32Structs.has(value);
 }
 
 /** encodeMethodResponse is the whole reply document, exactly as xapi sends it. */
