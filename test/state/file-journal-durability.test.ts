@@ -8,23 +8,14 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FileJournal } from '../../src/state/file-journal.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import type { Intent } from '../../src/state/types.js';
-import { tempDir } from './helpers.js';
+import { closeAfterTest, newJournal, tempDir } from './helpers.js';
 
-const journals: FileJournal[] = [];
-afterEach(async () => {
+// Mocks go first (after-hooks run last-registered first), then helpers.ts closes the journals.
+afterEach(() => {
   vi.restoreAllMocks();
-  await Promise.all(journals.splice(0).map((journal) => journal.close()));
 });
-
-async function newJournal(): Promise<{ path: string; journal: FileJournal }> {
-  const path = join(await tempDir(), 'journal.jsonl');
-  const journal = new FileJournal({ path });
-  journals.push(journal);
-  return { path, journal };
-}
 
 function call(key: string): Omit<Intent, 'id' | 'status' | 'startedAt'> {
   return { key, backend: 'xenapi', method: 'VM.set_memory_limits', target: `vm ${key}` };
@@ -71,7 +62,7 @@ describe('FileJournal durability per entry type', () => {
   it('the state store makes the journal durable before it writes state', async () => {
     const dir = await tempDir();
     const store = new FileStateStore({ path: join(dir, 'state.json') });
-    journals.push(store.journal);
+    closeAfterTest(store.journal);
     const syncs = await countDatasyncs(join(dir, 'probe'));
     const intent = await store.journal.begin(call('a'));
     await store.journal.resolve(intent.id, { status: 'done' });
@@ -92,8 +83,7 @@ describe('FileJournal durability per entry type', () => {
     await journal.resolve(lost.id, { status: 'done', outcome: { ref: 'OpaqueRef:x' } });
     await journal.close();
     await writeFile(path, durable); // what the disk holds if the machine lost power before any later fdatasync
-    const after = new FileJournal({ path });
-    journals.push(after);
+    const { journal: after } = await newJournal(path);
     expect((await after.recent()).map((i) => [i.key, i.status])).toEqual([
       ['a', 'done'],
       ['b', 'open'],

@@ -10,12 +10,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterEach } from 'vitest';
+import { FileJournal } from '../../src/state/file-journal.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const created: string[] = [];
 const children: ChildProcess[] = [];
+const journals: Array<{ close(): Promise<void> }> = [];
 
 afterEach(async () => {
+  await Promise.all(journals.splice(0).map((journal) => journal.close()));
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
@@ -25,6 +28,18 @@ export async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'converge-state-'));
   created.push(dir);
   return dir;
+}
+
+/** newJournal opens a FileJournal at `at` (default: `journal.jsonl` in a fresh temp directory); it is closed after the test. */
+export async function newJournal(at?: string): Promise<{ path: string; journal: FileJournal }> {
+  const path = at ?? join(await tempDir(), 'journal.jsonl');
+  return { path, journal: closeAfterTest(new FileJournal({ path })) };
+}
+
+/** closeAfterTest closes `journal` (or anything with a close) after the test, before its temp directories go. */
+export function closeAfterTest<T extends { close(): Promise<void> }>(journal: T): T {
+  journals.push(journal);
+  return journal;
 }
 
 /** track registers a child process to be killed after the test if still running. */

@@ -5,24 +5,12 @@
  * exactly what a replay of the file's bytes gives (replayIntents, the rule recovery relies on).
  */
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileJournal } from '../../src/state/file-journal.js';
 import { encodeEntry, replayIntents } from '../../src/state/journal-entry.js';
 import { isUnsettled, type Intent } from '../../src/state/types.js';
-import { tempDir } from './helpers.js';
+import { newJournal } from './helpers.js';
 
-const journals: FileJournal[] = [];
-afterEach(async () => {
-  await Promise.all(journals.splice(0).map((journal) => journal.close()));
-});
-
-async function newJournal(): Promise<{ path: string; journal: FileJournal }> {
-  const path = join(await tempDir(), 'journal.jsonl');
-  const journal = new FileJournal({ path });
-  journals.push(journal);
-  return { path, journal };
-}
 
 function call(key: string): Omit<Intent, 'id' | 'status' | 'startedAt'> {
   return { key, backend: 'xenapi', method: 'VM.clone', target: `vm ${key}`, action: 'create', context: { name: key } };

@@ -7,30 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { decodeDateTime, encodeFault, encodeResponse } from '../../src/xmlrpc/codec.js';
 import { decodeMethodResponse } from '../../src/xmlrpc/fast-decoder.js';
 import { seededRandom } from '../../src/xmlrpc/sim/fault-rules.js';
-import { StreamingResponseDecoder } from '../../src/xmlrpc/streaming-decoder.js';
 import type { XmlRpcValue } from '../../src/xmlrpc/value.js';
+import { streamed, type Outcome } from '../helpers/streamed-decode.js';
 import { randomXmlRpcValue } from '../helpers/xmlrpc-values.js';
 
-type Outcome = { fault: boolean; value: XmlRpcValue } | { error: true };
 
 function reference(body: Buffer): Outcome {
   try {
     return decodeMethodResponse(body.toString('utf8'), decodeDateTime);
-  } catch {
-    return { error: true };
-  }
-}
-
-/** streamed decodes `body` cut at `cuts` (ascending offsets). */
-function streamed(body: Buffer, cuts: number[]): Outcome {
-  const decoder = new StreamingResponseDecoder(decodeDateTime);
-  try {
-    let from = 0;
-    for (const cut of [...cuts, body.length]) {
-      decoder.write(body.subarray(from, cut));
-      from = cut;
-    }
-    return decoder.end();
   } catch {
     return { error: true };
   }

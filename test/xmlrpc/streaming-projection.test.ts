@@ -10,11 +10,10 @@ import { decodeDateTime, encodeResponse } from '../../src/xmlrpc/codec.js';
 import { decodeMethodResponse } from '../../src/xmlrpc/fast-decoder.js';
 import type { Projection } from '../../src/xmlrpc/projection.js';
 import { seededRandom } from '../../src/xmlrpc/sim/fault-rules.js';
-import { StreamingResponseDecoder } from '../../src/xmlrpc/streaming-decoder.js';
 import { isStruct, type XmlRpcValue } from '../../src/xmlrpc/value.js';
+import { streamed, type Outcome } from '../helpers/streamed-decode.js';
 import { randomXmlRpcValue } from '../helpers/xmlrpc-values.js';
 
-type Outcome = { fault: boolean; value: XmlRpcValue } | { error: true };
 
 /** projected is what a projection should make of a value: structs at `depth` keep only `keep`'s members. */
 function projected(value: XmlRpcValue, p: Projection, level = 1): XmlRpcValue {
@@ -28,20 +27,6 @@ function reference(body: Buffer, p: Projection): Outcome {
   try {
     const decoded = decodeMethodResponse(body.toString('utf8'), decodeDateTime);
     return { fault: decoded.fault, value: projected(decoded.value, p) };
-  } catch {
-    return { error: true };
-  }
-}
-
-function streamed(body: Buffer, cuts: number[], p: Projection): Outcome {
-  const decoder = new StreamingResponseDecoder(decodeDateTime, p);
-  try {
-    let from = 0;
-    for (const cut of [...cuts, body.length]) {
-      decoder.write(body.subarray(from, cut));
-      from = cut;
-    }
-    return decoder.end();
   } catch {
     return { error: true };
   }
