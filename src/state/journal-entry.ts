@@ -47,11 +47,6 @@ export function encodeEntry(entry: JournalEntry): string {
   return `${JSON.stringify(entry)}\n`;
 }
 
-/** replayUnsettledIntents returns the intents of `text` whose outcome nobody has accounted for. */
-export function replayUnsettledIntents(text: string, path: string): Intent[] {
-  return replayIntents(text, path).filter(isUnsettled);
-}
-
 /**
  * replayIntents returns every intent in `text` with its latest status, outcome and error, in
  * begin order: what the journal knows since it was last compacted.

@@ -303,15 +303,20 @@ function sendXml(options: XmlRpcServerOptions, req: IncomingMessage, res: Server
   if (res.destroyed || req.socket.destroyed) return;
   if (typeof xml !== 'string') return sendPieces(options, req, res, xml);
   let payload: Buffer = Buffer.from(xml, 'utf8');
-  const threshold = options.gzipThreshold === undefined ? 1400 : options.gzipThreshold;
   const headers: Record<string, string | number> = { 'Content-Type': 'text/xml' };
-  if (threshold !== false && payload.length > threshold && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+  if (gzipped(options, req, payload.length)) {
     payload = gzipSync(payload, { level: 1 }); // the fastest level: the client reads any, and the simulator's CPU bounds its speed
     headers['Content-Encoding'] = 'gzip';
   }
   headers['Content-Length'] = payload.length;
   res.writeHead(200, headers);
   res.end(payload);
+}
+
+/** gzipped: whether a reply of `bytes` is sent gzipped: the client asked for it and it is above the threshold (1400 by default; false never). */
+function gzipped(options: XmlRpcServerOptions, req: IncomingMessage, bytes: number): boolean {
+  const threshold = options.gzipThreshold === undefined ? 1400 : options.gzipThreshold;
+  return threshold !== false && bytes > threshold && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
 }
 
 /** PIECES_BATCH: pieces are joined up to this many characters per write (a write per piece costs more than the copy). */
@@ -328,8 +333,7 @@ const PIECES_BATCH = 1 << 18;
 function sendPieces(options: XmlRpcServerOptions, req: IncomingMessage, res: ServerResponse, pieces: readonly string[]): void {
   let length = 0;
   for (const piece of pieces) length += Buffer.byteLength(piece, 'utf8');
-  const threshold = options.gzipThreshold === undefined ? 1400 : options.gzipThreshold;
-  if (threshold !== false && length > threshold && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return sendXml(options, req, res, pieces.join(''));
+  if (gzipped(options, req, length)) return sendXml(options, req, res, pieces.join(''));
   res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': length });
   let next = 0;
   const sendBatch = (): void => {
